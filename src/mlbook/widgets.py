@@ -136,8 +136,9 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
     Returns
     -------
     ipywidgets.VBox
-        The controls above the figure, with ``.controls`` (dict by name), ``.live`` (bool) and, in
-        the static form, ``.n_frames``.
+        The controls above the figure, with ``.controls`` (dict by name), ``.live`` (bool) and
+        ``.n_frames``; in the static form also ``.links``, the browser-side links from each
+        control to its stacks of frames.
     """
     import ipywidgets as w
 
@@ -166,6 +167,8 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
 
     controls = {n: _static_control(n, grids[n], text[n]) for n in names}
 
+    links = []
+
     def build(level: int, fixed: dict[str, Any]):
         name = names[level]
         children = []
@@ -176,12 +179,12 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
             else:
                 children.append(build(level + 1, params))
         stack = w.Stack(children, selected_index=0)
-        w.jslink((controls[name], "index"), (stack, "selected_index"))
+        links.append(w.jslink((controls[name], "index"), (stack, "selected_index")))
         return stack
 
     root = build(0, {})
     box = w.VBox([*controls.values(), root])
-    box.controls, box.live = controls, False
+    box.controls, box.live, box.links = controls, False, links
     box.n_frames = math.prod(len(v) for v in grids.values())
     return box
 

@@ -1,0 +1,86 @@
+"""Sphinx extension for the bilingual book.
+
+* Wraps every notebook prose cell tagged ``en`` or ``zh`` in a ``<div class="lang-en">`` /
+  ``<div class="lang-zh">`` container (myst-nb passes markdown cells through without their tags).
+* Adds the language switch (``_ext/static/bilingual.js`` and ``.css``): English / 中文 / both, remembered
+  in ``localStorage``, defaulting to the browser's language; it also splits "English | 中文" titles in
+  the page, sidebar, outline and browser tab.
+* Makes the notebooks' widgets precompute their frames (``MLBOOK_WIDGETS=static``), so that they
+  respond on the website with no kernel.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from sphinx.application import Sphinx
+
+LANGS = ("en", "zh")
+# Longer than any colon fence an author writes inside a cell (e.g. ":::{dropdown}").
+FENCE = ":" * 12
+
+# Runs in <head> before the body is drawn, so the page never flashes the other language.
+EARLY_JS = """(function(){try{var m=localStorage.getItem('mlbook-lang');}catch(e){var m=null;}
+if(m!=='en'&&m!=='zh'&&m!=='both'){m=((navigator.languages&&navigator.languages[0])||navigator.language||'en')
+.toLowerCase().indexOf('zh')===0?'zh':'en';}
+document.documentElement.setAttribute('data-lang',m);
+document.documentElement.setAttribute('lang',m==='zh'?'zh-CN':'en');})();"""
+
+
+def cell_language(cell: dict[str, Any]) -> str | None:
+    """The language tag of a markdown cell (``en``/``zh``), or None for shared cells."""
+    tags = [t for t in (cell.get("metadata", {}).get("tags") or []) if t in LANGS]
+    return tags[0] if len(tags) == 1 else None
+
+
+def wrap_notebook(text: str) -> str:
+    """Return the notebook JSON with each tagged prose cell wrapped in a language container."""
+    nb = json.loads(text)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        lang = cell_language(cell)
+        if lang is None:
+            continue
+        src = cell.get("source", "")
+        body = "".join(src) if isinstance(src, list) else src
+        cell["source"] = f"{FENCE}{{container}} lang-{lang}\n{body}\n{FENCE}\n"
+    return json.dumps(nb, ensure_ascii=False)
+
+
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    if str(app.env.doc2path(docname)).endswith(".ipynb"):
+        source[0] = wrap_notebook(source[0])
+
+
+def add_static_path(app: Sphinx) -> None:
+    """Serve this extension's own JavaScript and CSS from the site's ``_static``."""
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+    if here not in app.config.html_static_path:
+        app.config.html_static_path.append(here)
+
+
+def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Remove sphinx-thebe's scripts: the book runs notebooks on Colab or locally, not through
+    Thebe, and its inline configuration (added twice per page) names a CDN and throws in the console."""
+    files = context.get("script_files")
+    if files:
+        context["script_files"] = [
+            js for js in files
+            if "thebe" not in str(getattr(js, "filename", js) or "")
+            and "THEBE_JS_URL" not in str(getattr(js, "attributes", {}).get("body", ""))
+        ]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # The kernels that execute the notebooks inherit this: widgets precompute their frames.
+    os.environ["MLBOOK_WIDGETS"] = "static"
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    app.connect("source-read", on_source_read)
+    app.connect("builder-inited", add_static_path)
+    app.connect("html-page-context", drop_thebe, priority=900)
+    app.add_js_file(None, body=EARLY_JS, priority=1)
+    app.add_js_file("bilingual.js", priority=900)
+    app.add_css_file("bilingual.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

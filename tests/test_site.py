@@ -1,0 +1,252 @@
+"""The website: built with warnings as errors, offline, and working in a real browser.
+
+The build executes every notebook (through the execution cache) exactly as ``make book`` does.
+The browser part drives Debian's Chromium headless through Playwright: no browser is downloaded.
+With ``CI`` set, a missing Chromium fails the test instead of skipping it.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.site
+
+HTML = ROOT / "_build" / "html"
+SHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM = os.environ.get("MLBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+BUDGET_S = 60.0
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    """Build the book once for this module (warnings are errors; a failing cell names its notebook)."""
+    subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_assets.py")], check=True)
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    log = proc.stdout + proc.stderr
+    (ROOT / "_build").mkdir(exist_ok=True)
+    (ROOT / "_build" / "build.log").write_text(log, encoding="utf-8")
+    if proc.returncode != 0 or "build succeeded" not in log:
+        problems = [line for line in log.splitlines() if re.search(r"WARNING|ERROR|Error|Traceback", line)]
+        pytest.fail("jupyter-book build failed:\n" + "\n".join(problems[-40:] or log.splitlines()[-60:]))
+    return HTML
+
+
+def test_front_matter_pages_exist(site):
+    for page in ("chapters/00_front/preface", "chapters/00_front/running_the_code",
+                 "chapters/appendix/notation", "chapters/appendix/glossary"):
+        assert (site / f"{page}.html").exists(), page
+
+
+def test_every_notebook_runs_within_budget(site):
+    sys.path.insert(0, str(ROOT / "tools"))
+    from nbtime import execution_times
+
+    times = execution_times(ROOT / "_build" / ".jupyter_cache")
+    assert times, "the build recorded no execution times"
+    slow = {p: round(s, 1) for p, s in times.items() if s > BUDGET_S}
+    assert not slow, f"notebooks over the {BUDGET_S:g} s budget: {slow}"
+
+
+class _Assets(HTMLParser):
+    """Collect every URL a page would load: scripts, styles, fonts, images, frames."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("script", "img", "iframe", "source", "audio", "video", "embed") and a.get("src"):
+            self.urls.append(a["src"])
+        if tag == "link" and a.get("href") and (a.get("rel") or "").lower() in (
+                "stylesheet", "preload", "icon", "shortcut icon", "modulepreload", "prefetch"):
+            self.urls.append(a["href"])
+
+
+def external(url: str) -> bool:
+    return urlparse(url).scheme in ("http", "https") or url.startswith("//")
+
+
+def test_no_page_loads_anything_from_another_host(site):
+    offenders = []
+    for page in site.rglob("*.html"):
+        parser = _Assets()
+        text = page.read_text(encoding="utf-8", errors="replace")
+        parser.feed(text)
+        offenders += [f"{page.relative_to(site)}: {u}" for u in parser.urls if external(u)]
+        offenders += [f"{page.relative_to(site)}: @import {u}" for u in re.findall(r"@import\s+url\(([^)]+)\)", text)
+                      if external(u.strip("'\""))]
+    for css in site.rglob("*.css"):
+        for u in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8", errors="replace")):
+            if external(u.strip("'\" ")):
+                offenders.append(f"{css.relative_to(site)}: {u}")
+    assert not offenders, "loaded from other hosts:\n" + "\n".join(offenders[:30])
+
+
+def test_vendored_scripts_are_served_by_the_site(site):
+    for f in ("_static/mathjax/tex-chtml.js", "_static/require.js", "_static/html-manager/embed-amd.js",
+              "_static/bilingual.js", "_static/widgets-config.js"):
+        assert (site / f).exists(), f
+
+
+# ----------------------------------------------------------------------------- browser
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+                              headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A browser page that records console errors and every request's host."""
+
+    def __init__(self, browser, locale="en-US"):
+        self.context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.hosts: set[str] = set()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.on("request", lambda r: self.hosts.add(urlparse(r.url).hostname or r.url))
+
+    def open(self, url: str):
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_function("() => window.mlbookLanguage !== undefined")
+        self.page.wait_for_timeout(300)
+        return self.page
+
+    def close(self):
+        self.context.close()
+
+
+def visible(page, selector: str) -> int:
+    return page.evaluate(
+        "(s) => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null).length", selector)
+
+
+def test_pages_load_without_console_errors_or_foreign_requests(server, browser):
+    p = Page(browser)
+    for path in ("chapters/00_front/preface.html", "chapters/00_front/running_the_code.html",
+                 "chapters/appendix/notation.html", "chapters/appendix/glossary.html"):
+        p.open(f"{server}/{path}")
+        p.page.wait_for_timeout(700)
+    assert not p.errors, p.errors
+    assert p.hosts <= {"127.0.0.1"}, f"requests to other hosts: {p.hosts}"
+    p.close()
+
+
+def test_mathjax_renders(server, browser):
+    p = Page(browser)
+    page = p.open(f"{server}/chapters/appendix/notation.html")
+    page.wait_for_selector("mjx-container", timeout=15000)
+    assert page.locator("mjx-container").count() > 5
+    assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+    p.close()
+
+
+def test_language_switch_shows_hides_and_persists(server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    p = Page(browser, locale="en-US")
+    page = p.open(f"{server}/chapters/00_front/preface.html")
+    assert page.evaluate("document.documentElement.dataset.lang") == "en"  # from the browser language
+    assert visible(page, "div.lang-en") > 0 and visible(page, "div.lang-zh") == 0
+    assert " | " not in page.title() and not re.search(r"[\u4e00-\u9fff]", page.title())
+    page.screenshot(path=str(SHOTS / "preface-en.png"), full_page=False)
+
+    page.click("#lang-btn-zh")
+    assert visible(page, "div.lang-zh") > 0 and visible(page, "div.lang-en") == 0
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert re.search(r"[\u4e00-\u9fff]", page.title()) and " | " not in page.title()
+    h1 = page.locator("h1").first.inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", h1) and not re.search(r"[A-Za-z]{3}", h1.replace("¶", "")), h1
+    sidebar = page.evaluate(
+        "() => [...document.querySelectorAll('.bd-sidebar-primary a')].filter(a => a.offsetParent)"
+        ".map(a => a.innerText).join(' ')")
+    assert "|" not in sidebar, sidebar
+    page.screenshot(path=str(SHOTS / "preface-zh.png"), full_page=False)
+
+    # the choice survives navigation to another page and a new visit
+    page.goto(f"{server}/chapters/appendix/notation.html")
+    page.wait_for_function("() => window.mlbookLanguage !== undefined")
+    assert page.evaluate("document.documentElement.dataset.lang") == "zh"
+    assert visible(page, "div.lang-en") == 0 and visible(page, "div.lang-zh") > 0
+    page.click("#lang-btn-both")
+    assert visible(page, "div.lang-en") > 0 and visible(page, "div.lang-zh") > 0
+    page.screenshot(path=str(SHOTS / "notation-both.png"), full_page=False)
+    page.reload()
+    page.wait_for_function("() => window.mlbookLanguage !== undefined")
+    assert page.evaluate("document.documentElement.dataset.lang") == "both"
+    assert not p.errors, p.errors
+    p.close()
+
+
+def test_default_language_follows_the_browser(server, browser):
+    p = Page(browser, locale="zh-CN")
+    page = p.open(f"{server}/chapters/00_front/preface.html")
+    assert page.evaluate("document.documentElement.dataset.lang") == "zh"
+    assert visible(page, "div.lang-en") == 0
+    p.close()
+
+
+def test_widget_slider_flips_frames_without_a_kernel(server, browser):
+    p = Page(browser)
+    page = p.open(f"{server}/chapters/00_front/running_the_code.html")
+    page.wait_for_selector(".widget-slider .noUi-handle", timeout=20000)
+    frame = ("() => { const imgs = [...document.querySelectorAll('.jupyter-widgets img')]"
+             ".filter(i => i.offsetParent !== null); return imgs.length ? imgs[0].src : null; }")
+    before = page.evaluate(frame)
+    assert before, "no widget frame is visible"
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "widget-before.png"), full_page=False)
+    handle.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(500)
+    after = page.evaluate(frame)
+    page.screenshot(path=str(SHOTS / "widget-after.png"), full_page=False)
+    assert after and after != before, "moving the slider did not change the frame"
+    assert not p.errors, p.errors
+    p.close()

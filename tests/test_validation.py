@@ -1,0 +1,60 @@
+"""mlbook.validation: the checks behind every public function's clear errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from mlbook import validation as v
+
+
+def test_as_float_array_accepts_lists_and_tensors():
+    np.testing.assert_array_equal(v.as_float_array([[1, 2]], ndim=2), [[1.0, 2.0]])
+    np.testing.assert_array_equal(v.as_float_array(torch.tensor([1.0, 2.0]), ndim=1), [1.0, 2.0])
+
+
+@pytest.mark.parametrize("bad, err, match", [
+    ([1.0, np.nan], ValueError, "NaN"), ([np.inf], ValueError, "NaN or infinite"),
+    (["a", "b"], TypeError, "numeric"), ([], ValueError, "empty"),
+])
+def test_as_float_array_refuses(bad, err, match):
+    with pytest.raises(err, match=match):
+        v.as_float_array(bad)
+
+
+def test_as_float_array_checks_dimensions_and_hints_reshape():
+    with pytest.raises(ValueError, match="reshape"):
+        v.as_float_array([1.0, 2.0], "X", ndim=2)
+
+
+def test_check_X_y():
+    X, y = v.check_X_y([[1, 2], [3, 4]], [0, 1])
+    assert X.shape == (2, 2) and y.dtype == np.float64
+    with pytest.raises(ValueError, match="different numbers of samples"):
+        v.check_X_y([[1, 2], [3, 4]], [0, 1, 2])
+    _, labels = v.check_X_y([[1.0], [2.0]], ["cat", "dog"], y_numeric=False)
+    assert labels.tolist() == ["cat", "dog"]
+
+
+def test_check_n_features_and_fitted():
+    class Model:
+        pass
+
+    with pytest.raises(ValueError, match="X has 3 features, but Model was fitted with 4"):
+        v.check_n_features(np.zeros((2, 3)), 4, Model())
+    with pytest.raises(RuntimeError, match="not fitted"):
+        v.check_is_fitted(Model(), "coef_")
+
+
+@pytest.mark.parametrize("value, kwargs, err", [
+    (0, {}, ValueError), (-1.0, {"strict": False}, ValueError), (np.nan, {}, ValueError),
+    (1.5, {"integer": True}, TypeError), (True, {}, TypeError), ("1", {}, TypeError),
+])
+def test_check_positive_refuses(value, kwargs, err):
+    with pytest.raises(err):
+        v.check_positive(value, "alpha", **kwargs)
+
+
+def test_check_positive_accepts():
+    v.check_positive(0.0, "alpha", strict=False)
+    v.check_positive(3, "n", integer=True)

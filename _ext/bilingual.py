@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -61,6 +62,18 @@ def add_static_path(app: Sphinx) -> None:
         app.config.html_static_path.append(here)
 
 
+def refresh_static(app: Sphinx, exception: Exception | None) -> None:
+    """Sphinx neither overwrites a static file already in the output nor copies anything when no
+    page changed, so copy this extension's files after every build: an edited switch is served."""
+    if exception is not None or app.builder.format != "html":
+        return
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
+    target = os.path.join(app.outdir, "_static")
+    os.makedirs(target, exist_ok=True)
+    for name in os.listdir(here):
+        shutil.copy2(os.path.join(here, name), os.path.join(target, name))
+
+
 def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Remove sphinx-thebe's scripts: the book runs notebooks on Colab or locally, not through
     Thebe, and its inline configuration (added twice per page) names a CDN and throws in the console."""
@@ -79,6 +92,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     app.connect("source-read", on_source_read)
     app.connect("builder-inited", add_static_path)
+    app.connect("build-finished", refresh_static)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.add_js_file(None, body=EARLY_JS, priority=1)
     app.add_js_file("bilingual.js", priority=900)

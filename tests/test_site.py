@@ -149,7 +149,12 @@ class Page:
         self.hosts: set[str] = set()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
-        self.page.on("request", lambda r: self.hosts.add(urlparse(r.url).hostname or r.url))
+        self.page.on("request", self._record)
+
+    def _record(self, request):
+        url = urlparse(request.url)
+        if url.scheme not in ("data", "blob", "about"):  # those never leave the page
+            self.hosts.add(url.hostname or request.url)
 
     def open(self, url: str):
         self.page.goto(url, wait_until="load")
@@ -181,7 +186,7 @@ def test_mathjax_renders(server, browser):
     p = Page(browser)
     page = p.open(f"{server}/chapters/appendix/notation.html")
     page.wait_for_selector("mjx-container", timeout=15000)
-    assert page.locator("mjx-container").count() > 5
+    assert page.locator("mjx-container").count() > 0
     assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
     p.close()
 
@@ -199,8 +204,8 @@ def test_language_switch_shows_hides_and_persists(server, browser):
     assert visible(page, "div.lang-zh") > 0 and visible(page, "div.lang-en") == 0
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert re.search(r"[\u4e00-\u9fff]", page.title()) and " | " not in page.title()
-    h1 = page.locator("h1").first.inner_text()
-    assert re.search(r"[\u4e00-\u9fff]", h1) and not re.search(r"[A-Za-z]{3}", h1.replace("¶", "")), h1
+    h1 = page.locator("article h1").first.inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", h1) and not re.search(r"[A-Za-z]{3}", h1), h1
     sidebar = page.evaluate(
         "() => [...document.querySelectorAll('.bd-sidebar-primary a')].filter(a => a.offsetParent)"
         ".map(a => a.innerText).join(' ')")

@@ -53,7 +53,8 @@
 
   function splitTitles(root) {
     var scopes = root.querySelectorAll(
-      "h1, h2, h3, h4, h5, h6, nav, .prev-next-title, .toctree-wrapper, p.caption, .rubric, .bd-header");
+      "h1, h2, h3, h4, h5, h6, nav, .navbar-brand, .logo__title, .prev-next-title, .toctree-wrapper, " +
+      "p.caption, .rubric, .bd-header");
     var seen = new Set();
     scopes.forEach(function (scope) {
       var walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, null);

@@ -53,6 +53,15 @@ def test_front_matter_pages_exist(site):
         assert (site / f"{page}.html").exists(), page
 
 
+def test_notebook_pages_have_a_colab_button_for_this_repository(site):
+    from conftest import repository_url
+
+    repo = repository_url().removeprefix("https://github.com/")
+    page = (site / "chapters/00_front/running_the_code.html").read_text(encoding="utf-8")
+    expected = f"https://colab.research.google.com/github/{repo}/blob/main/chapters/00_front/running_the_code.ipynb"
+    assert expected in page
+
+
 def test_every_notebook_runs_within_budget(site):
     sys.path.insert(0, str(ROOT / "tools"))
     from nbtime import execution_times

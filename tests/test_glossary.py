@@ -38,3 +38,9 @@ def test_html_table_lists_every_term():
     html = glossary.to_html()
     assert html.count("<tr id=") == len(TERMS)
     assert "梯度下降" in html and "gradient descent" in html
+
+
+def test_ignored_phrases_are_other_concepts():
+    precision = next(t for t in TERMS if t.en == "precision")
+    assert precision.used_in("precision and recall")
+    assert not precision.used_in("to machine precision in single precision")

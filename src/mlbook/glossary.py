@@ -21,6 +21,14 @@ class Term:
     zh_def: str
     en_alt: tuple[str, ...] = field(default_factory=tuple)
     zh_alt: tuple[str, ...] = field(default_factory=tuple)
+    en_ignore: tuple[str, ...] = field(default_factory=tuple)
+
+    def used_in(self, text: str) -> bool:
+        """Whether English ``text`` uses this term (phrases listed in ``en_ignore``, such as
+        "machine precision" for the metric *precision*, are other concepts and do not count)."""
+        for phrase in self.en_ignore:
+            text = re.sub(re.escape(phrase), " ", text, flags=re.IGNORECASE)
+        return bool(self.english_pattern().search(text))
 
     def english_pattern(self) -> re.Pattern[str]:
         """A case-insensitive whole-word pattern for the term, its alternates and their plurals."""
@@ -48,7 +56,8 @@ def load() -> list[Term]:
         if missing:
             raise ValueError(f"glossary entry {i} ({entry.get('en', '?')!r}) lacks {', '.join(missing)}")
         terms.append(Term(en=entry["en"], zh=entry["zh"], en_def=entry["en_def"], zh_def=entry["zh_def"],
-                          en_alt=tuple(entry.get("en_alt", ())), zh_alt=tuple(entry.get("zh_alt", ()))))
+                          en_alt=tuple(entry.get("en_alt", ())), zh_alt=tuple(entry.get("zh_alt", ())),
+                          en_ignore=tuple(entry.get("en_ignore", ()))))
     return sorted(terms, key=lambda t: t.en.lower())
 
 

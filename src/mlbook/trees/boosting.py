@@ -1,0 +1,340 @@
+"""Boosting: AdaBoost (SAMME), gradient boosting, and the second-order (XGBoost-style) split gain.
+
+Chapter "Decision trees and ensembles", section 4 derives AdaBoost from the exponential loss,
+gradient boosting as gradient descent in function space, and the regularised leaf weight
+:math:`w^* = -G/(H + \\lambda)`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+
+from ..validation import as_float_array, check_is_fitted, check_n_features, check_positive, check_X_y
+from .tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+
+def _check_boosting_params(est: Any) -> None:
+    check_positive(est.n_estimators, "n_estimators", integer=True)
+    check_positive(est.learning_rate, "learning_rate")
+    check_positive(est.max_depth, "max_depth", integer=True)
+
+
+class _BaseBoosting(BaseEstimator):
+    def _check_X(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "estimators_")
+        X = as_float_array(X, "X", ndim=2)
+        check_n_features(X, self.n_features_in_, self)
+        return X
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Mean of the trees' normalised impurity decreases, shape (n_features,)."""
+        check_is_fitted(self, "estimators_")
+        trees = [t for stage in self.estimators_ for t in np.atleast_1d(stage)]
+        imp = np.mean([t.feature_importances_ for t in trees], axis=0)
+        return imp / imp.sum() if imp.sum() > 0 else imp
+
+
+class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
+    """AdaBoost with shallow trees (stumps by default); SAMME for more than two classes.
+
+    Parameters
+    ----------
+    n_estimators : int, default 50
+    learning_rate : float, default 1.0
+        Shrinks every weight :math:`\\alpha_m`.
+    max_depth : int, default 1
+        Depth of each weak learner (1 = a stump).
+
+    Attributes
+    ----------
+    estimators_ : list of DecisionTreeClassifier
+    estimator_weights_ : ndarray of shape (n_stages,)
+        :math:`\\alpha_m`.
+    estimator_errors_ : ndarray of shape (n_stages,)
+        Weighted training error :math:`\\varepsilon_m` of each weak learner.
+
+    Notes
+    -----
+    With :math:`C` classes and a weighted error :math:`\\varepsilon_m`,
+
+    .. math::
+        \\alpha_m = \\tfrac12 \\Big[\\ln\\frac{1-\\varepsilon_m}{\\varepsilon_m} + \\ln (C-1)\\Big], \\qquad
+        w_i \\leftarrow w_i \\, e^{\\alpha_m} \\text{ if misclassified}, \\; w_i e^{-\\alpha_m} \\text{ otherwise};
+
+    for :math:`C = 2` this is the classic :math:`\\alpha_m = \\tfrac12\\ln\\frac{1-\\varepsilon_m}{\\varepsilon_m}`.
+    """
+
+    def __init__(self, n_estimators: int = 50, learning_rate: float = 1.0, max_depth: int = 1):
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.max_depth = max_depth
+
+    def fit(self, X: Any, y: Any) -> "AdaBoostClassifier":
+        """Fit weak learners one after another on re-weighted copies of (X, y)."""
+        _check_boosting_params(self)
+        X, y = check_X_y(X, y, y_numeric=False)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        C = self.classes_.size
+        if C < 2:
+            raise ValueError("y holds a single class; AdaBoost needs at least two")
+        n = X.shape[0]
+        w = np.full(n, 1.0 / n)  # start from uniform sample weights
+        self.estimators_, alphas, errors = [], [], []
+        for _ in range(self.n_estimators):
+            h = DecisionTreeClassifier(max_depth=self.max_depth).fit(X, y_idx, sample_weight=w)
+            miss = h.predict(X) != y_idx
+            eps = float(w[miss].sum() / w.sum())
+            if eps >= 1.0 - 1.0 / C:  # no better than guessing: stop
+                if not self.estimators_:
+                    raise ValueError(f"the first weak learner has error {eps:.3f}, no better than chance")
+                break
+            if eps <= 0.0:  # perfect on the weighted sample: it alone decides
+                self.estimators_, alphas, errors = [h], [1.0], [0.0]
+                break
+            self.estimators_.append(h)
+            errors.append(eps)
+            alpha = self.learning_rate * 0.5 * (np.log((1.0 - eps) / eps) + np.log(C - 1.0))
+            alphas.append(alpha)
+            w = w * np.exp(alpha * np.where(miss, 1.0, -1.0))  # up-weight the mistakes
+            w /= w.sum()
+        self.estimator_weights_ = np.asarray(alphas)
+        self.estimator_errors_ = np.asarray(errors)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    @property
+    def feature_importances_(self) -> np.ndarray:
+        """Impurity importances of the weak learners, averaged with weights :math:`\\alpha_m`."""
+        check_is_fitted(self, "estimators_")
+        imp = sum(a * h.feature_importances_ for h, a in zip(self.estimators_, self.estimator_weights_))
+        return imp / self.estimator_weights_.sum()
+
+    def staged_decision_function(self, X: Any) -> Iterator[np.ndarray]:
+        """Class scores :math:`\\sum_{m \\le M} \\alpha_m [h_m(x) = k]` after each stage, (n_samples, C)."""
+        X = self._check_X(X)
+        scores = np.zeros((X.shape[0], self.classes_.size))
+        for h, a in zip(self.estimators_, self.estimator_weights_):
+            scores[np.arange(X.shape[0]), h.predict(X)] += a
+            yield scores.copy()
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Weighted votes per class, shape (n_samples, n_classes)."""
+        for scores in self.staged_decision_function(X):
+            pass
+        return scores
+
+    def staged_predict(self, X: Any) -> Iterator[np.ndarray]:
+        """Predictions after 1, 2, ... weak learners."""
+        check_is_fitted(self, "estimators_")
+        for scores in self.staged_decision_function(X):
+            yield self.classes_[np.argmax(scores, axis=1)]
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Class with the largest weighted vote, shape (n_samples,)."""
+        scores = self.decision_function(X)
+        return self.classes_[np.argmax(scores, axis=1)]
+
+
+class GradientBoostingRegressor(RegressorMixin, _BaseBoosting):
+    """Gradient boosting with the squared loss: each tree fits the current residuals.
+
+    Parameters
+    ----------
+    n_estimators : int, default 100
+    learning_rate : float, default 0.1
+        Shrinkage :math:`\\nu` of every step.
+    max_depth : int, default 3
+    min_samples_leaf : int, default 1
+
+    Attributes
+    ----------
+    init_ : float
+        :math:`F_0`, the mean of y.
+    estimators_ : list of DecisionTreeRegressor
+    train_score_ : ndarray of shape (n_estimators,)
+        Training mean squared error after each stage.
+
+    Notes
+    -----
+    .. math:: F_m(x) = F_{m-1}(x) + \\nu\\, h_m(x), \\qquad h_m \\approx -\\partial L/\\partial F = y - F_{m-1}(x).
+    """
+
+    def __init__(self, n_estimators: int = 100, learning_rate: float = 0.1, max_depth: int = 3,
+                 min_samples_leaf: int = 1):
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+
+    def fit(self, X: Any, y: Any) -> "GradientBoostingRegressor":
+        """Start from the mean, then add ``n_estimators`` shrunken trees fitted to residuals."""
+        _check_boosting_params(self)
+        X, y = check_X_y(X, y)
+        self.init_ = float(y.mean())  # the constant minimising the squared loss
+        F = np.full(y.shape, self.init_)
+        self.estimators_, losses = [], []
+        for _ in range(self.n_estimators):
+            residual = y - F  # = minus the gradient of (1/2)(y - F)^2
+            h = DecisionTreeRegressor(max_depth=self.max_depth,
+                                      min_samples_leaf=self.min_samples_leaf).fit(X, residual)
+            F = F + self.learning_rate * h.predict(X)
+            self.estimators_.append(h)
+            losses.append(float(np.mean((y - F) ** 2)))
+        self.train_score_ = np.asarray(losses)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def staged_predict(self, X: Any) -> Iterator[np.ndarray]:
+        """Predictions :math:`F_1(X), F_2(X), \\dots`, each of shape (n_samples,)."""
+        X = self._check_X(X)
+        F = np.full(X.shape[0], self.init_)
+        for h in self.estimators_:
+            F = F + self.learning_rate * h.predict(X)
+            yield F
+
+    def predict(self, X: Any) -> np.ndarray:
+        """:math:`F_M(X)`, shape (n_samples,)."""
+        for F in self.staged_predict(X):
+            pass
+        return F
+
+
+class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
+    """Gradient boosting with the log loss (binary) or the multinomial log loss (C > 2 classes).
+
+    Each stage fits one regression tree per class to the residuals :math:`y_{ik} - p_{ik}` (the
+    negative gradient of the log loss in the scores) and replaces every leaf's value by one Newton
+    step, :math:`\\gamma = \\sum r / \\sum p(1-p)` (times :math:`(C-1)/C` for :math:`C > 2`).
+
+    Parameters are those of :class:`GradientBoostingRegressor`.
+
+    Attributes
+    ----------
+    init_ : ndarray of shape (n_scores,)
+        Initial scores: the log-odds (binary) or the log class priors.
+    estimators_ : list of ndarray of DecisionTreeRegressor, each of shape (n_scores,)
+    leaf_values_ : list of list of ndarray
+        The Newton leaf values, indexed like ``tree_`` of each tree.
+    """
+
+    def __init__(self, n_estimators: int = 100, learning_rate: float = 0.1, max_depth: int = 3,
+                 min_samples_leaf: int = 1):
+        self.n_estimators = n_estimators
+        self.learning_rate = learning_rate
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+
+    @staticmethod
+    def _proba(F: np.ndarray) -> np.ndarray:
+        if F.shape[1] == 1:  # binary: one score, the log-odds of class 1
+            p1 = 1.0 / (1.0 + np.exp(-F[:, 0]))
+            return np.column_stack([1 - p1, p1])
+        Z = np.exp(F - F.max(axis=1, keepdims=True))  # stable softmax
+        return Z / Z.sum(axis=1, keepdims=True)
+
+    def fit(self, X: Any, y: Any) -> "GradientBoostingClassifier":
+        """Fit ``n_estimators`` stages of trees to the gradients of the log loss."""
+        _check_boosting_params(self)
+        X, y = check_X_y(X, y, y_numeric=False)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        C = self.classes_.size
+        if C < 2:
+            raise ValueError("y holds a single class; a classifier needs at least two")
+        Y = np.eye(C)[y_idx]  # one-hot targets (n, C)
+        prior = Y.mean(axis=0)
+        K = 1 if C == 2 else C
+        self.init_ = np.array([np.log(prior[1] / prior[0])]) if C == 2 else np.log(prior)
+        F = np.tile(self.init_, (X.shape[0], 1))
+        targets = Y[:, 1:] if C == 2 else Y
+        self.estimators_, self.leaf_values_ = [], []
+        for _ in range(self.n_estimators):
+            P = self._proba(F)[:, 1:] if C == 2 else self._proba(F)
+            R = targets - P  # negative gradient of the log loss in each score
+            stage, values = [], []
+            for k in range(K):
+                h = DecisionTreeRegressor(max_depth=self.max_depth,
+                                          min_samples_leaf=self.min_samples_leaf).fit(X, R[:, k])
+                leaf = h.tree_.apply(X)
+                num = np.bincount(leaf, weights=R[:, k], minlength=h.tree_.node_count)
+                den = np.bincount(leaf, weights=np.abs(R[:, k]) * (1 - np.abs(R[:, k])),
+                                  minlength=h.tree_.node_count)
+                scale = 1.0 if C == 2 else (C - 1.0) / C
+                gamma = scale * np.divide(num, den, out=np.zeros_like(num), where=den > 1e-150)
+                F[:, k] += self.learning_rate * gamma[leaf]  # one Newton step per leaf
+                stage.append(h)
+                values.append(gamma)
+            self.estimators_.append(np.array(stage, dtype=object))
+            self.leaf_values_.append(values)
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def staged_decision_function(self, X: Any) -> Iterator[np.ndarray]:
+        """Scores after each stage, shape (n_samples, 1) for two classes, else (n_samples, C)."""
+        X = self._check_X(X)
+        F = np.tile(self.init_, (X.shape[0], 1))
+        for stage, values in zip(self.estimators_, self.leaf_values_):
+            for k, (h, gamma) in enumerate(zip(stage, values)):
+                F[:, k] += self.learning_rate * gamma[h.tree_.apply(X)]
+            yield F.copy()
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, shape (n_samples, n_classes)."""
+        for F in self.staged_decision_function(X):
+            pass
+        return self._proba(F)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Most probable class, shape (n_samples,)."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+def second_order_leaf_weight(g: Any, h: Any, reg_lambda: float = 1.0) -> float:
+    """Optimal weight of a leaf under the second-order objective (XGBoost).
+
+    Parameters
+    ----------
+    g, h : array-like of shape (n_leaf_samples,)
+        First and second derivatives of the loss at the current predictions.
+    reg_lambda : float, default 1.0
+        L2 penalty :math:`\\lambda` on the leaf weight.
+
+    Notes
+    -----
+    Minimising :math:`G w + \\tfrac12 (H + \\lambda) w^2` gives :math:`w^* = -G / (H + \\lambda)`.
+    """
+    g, h = as_float_array(g, "g", ndim=1), as_float_array(h, "h", ndim=1)
+    check_positive(reg_lambda, "reg_lambda", strict=False)
+    if g.shape != h.shape:
+        raise ValueError(f"g and h must have the same shape, got {g.shape} and {h.shape}")
+    if h.sum() + reg_lambda <= 0:
+        raise ValueError("H + lambda must be > 0 (a convex loss has h >= 0; add reg_lambda > 0)")
+    return float(-g.sum() / (h.sum() + reg_lambda))
+
+
+def second_order_split_gain(g_left: Any, h_left: Any, g_right: Any, h_right: Any,
+                            reg_lambda: float = 1.0, gamma: float = 0.0) -> float:
+    """Decrease of the regularised second-order objective when a leaf is split in two.
+
+    Notes
+    -----
+    .. math::
+        \\mathrm{Gain} = \\frac12\\Big[\\frac{G_L^2}{H_L + \\lambda} + \\frac{G_R^2}{H_R + \\lambda}
+        - \\frac{(G_L + G_R)^2}{H_L + H_R + \\lambda}\\Big] - \\gamma.
+    """
+    check_positive(gamma, "gamma", strict=False)
+    check_positive(reg_lambda, "reg_lambda", strict=False)
+    parts = [as_float_array(a, name, ndim=1).sum() for a, name in
+             ((g_left, "g_left"), (h_left, "h_left"), (g_right, "g_right"), (h_right, "h_right"))]
+    GL, HL, GR, HR = parts
+    if min(HL, HR) + reg_lambda <= 0:
+        raise ValueError("each side needs H + lambda > 0")
+
+    def score(G: float, H: float) -> float:
+        return G * G / (H + reg_lambda)
+
+    return float(0.5 * (score(GL, HL) + score(GR, HR) - score(GL + GR, HL + HR)) - gamma)

@@ -1,0 +1,358 @@
+"""mlbook.trees against scikit-learn: impurities, trees, pruning path, forests, boosting."""
+import numpy as np
+import pytest
+import sklearn.ensemble as ske
+import sklearn.inspection as ski
+import sklearn.tree as skt
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+
+import mlbook.trees as T
+
+
+def continuous_data(seed, n=300, p=5, task="classification"):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, p))  # continuous: no ties
+    if task == "classification":
+        y = (X[:, 0] + np.sin(2 * X[:, 1]) + 0.3 * rng.normal(size=n) > 0).astype(int)
+    else:
+        y = X[:, 0] ** 2 + np.sin(2 * X[:, 1]) + 0.1 * rng.normal(size=n)
+    return X, y
+
+
+# ---- impurity ---------------------------------------------------------------------------
+def test_worked_example_information_gain():
+    y = np.array([1] * 5 + [0] * 5)
+    a = np.array(["l"] * 4 + ["r"] + ["l"] + ["r"] * 4)  # children (4:1) and (1:4)
+    assert T.entropy(y) == pytest.approx(1.0)
+    assert T.entropy([1, 1, 1, 1, 0]) == pytest.approx(0.7219280948873623, abs=1e-12)
+    assert T.information_gain(a, y) == pytest.approx(1 - 0.7219280948873623, abs=1e-12)
+    assert T.gain_ratio(a, y) == pytest.approx((1 - 0.7219280948873623) / 1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("C", [2, 3, 5, 10])
+def test_gini_and_entropy_maxima(C):
+    y = np.arange(C).repeat(3)
+    assert T.gini(y) == pytest.approx(1 - 1 / C, abs=1e-12)
+    assert T.entropy(y) == pytest.approx(np.log2(C), abs=1e-12)
+    assert T.misclassification_error(y) == pytest.approx(1 - 1 / C, abs=1e-12)
+    assert T.gini([4] * 7) == 0.0 and T.entropy(["a"] * 7) == 0.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_information_gain_is_mutual_information(seed):
+    from sklearn.metrics import mutual_info_score
+    rng = np.random.default_rng(seed)
+    a, y = rng.integers(0, 4, 200), rng.integers(0, 3, 200)
+    assert T.information_gain(a, y) == pytest.approx(mutual_info_score(a, y) / np.log(2), abs=1e-10)
+    assert T.gain_ratio(a, y) == pytest.approx(T.information_gain(a, y) / T.entropy(a), abs=1e-12)
+
+
+def test_impurity_from_counts_batched():
+    counts = np.array([[[5, 5], [10, 0]], [[3, 1], [0, 0]]])
+    np.testing.assert_allclose(T.impurity_from_counts(counts, "gini"), [[0.5, 0.0], [0.375, 0.0]], atol=1e-12)
+    with pytest.raises(ValueError, match="criterion"):
+        T.impurity_from_counts(counts, "bogus")
+
+
+@pytest.mark.parametrize("bad", [np.array([]), np.array([[1, 2]]), np.array([1.0, np.nan])])
+def test_impurity_refuses_bad_labels(bad):
+    with pytest.raises(ValueError):
+        T.entropy(bad)
+
+
+def test_information_gain_refuses_mismatched_lengths():
+    with pytest.raises(ValueError, match="different lengths"):
+        T.information_gain([1, 2, 3], [0, 1])
+
+
+# ---- single trees -----------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("criterion", ["gini", "entropy"])
+def test_tree_equals_sklearn_without_ties(seed, criterion):
+    X, y = continuous_data(seed)
+    Xt, _ = continuous_data(seed + 100)
+    ours = T.DecisionTreeClassifier(criterion=criterion, max_depth=3, min_samples_leaf=8).fit(X, y)
+    ref = skt.DecisionTreeClassifier(criterion=criterion, max_depth=3, min_samples_leaf=8, random_state=0).fit(X, y)
+    assert ours.tree_.feature[0] == ref.tree_.feature[0]
+    assert ours.tree_.threshold[0] == pytest.approx(ref.tree_.threshold[0], abs=1e-6)  # sklearn: float32
+    np.testing.assert_array_equal(ours.predict(Xt), ref.predict(Xt))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_fully_grown_gini_tree(seed):
+    X, y = continuous_data(seed, n=200)
+    Xt, _ = continuous_data(seed + 100, n=200)
+    ours = T.DecisionTreeClassifier().fit(X, y)
+    ref = skt.DecisionTreeClassifier(random_state=0).fit(X, y)
+    assert ours.tree_.feature[0] == ref.tree_.feature[0]
+    assert ours.tree_.threshold[0] == pytest.approx(ref.tree_.threshold[0], abs=1e-6)
+    np.testing.assert_array_equal(ours.predict(X), y)  # a fully grown tree fits its training set
+    # deep down, equally good splits (ties) may be broken differently: the trees agree almost everywhere
+    assert np.mean(ours.predict(Xt) == ref.predict(Xt)) > 0.9
+    assert abs(ours.get_n_leaves() - ref.get_n_leaves()) <= 0.1 * ref.get_n_leaves()
+
+
+def naive_best_gain(X, y, criterion, min_leaf):
+    """Every feature, every midpoint, one at a time: the best impurity decrease."""
+    best = -np.inf
+    for j in range(X.shape[1]):
+        values = np.unique(X[:, j])
+        for thr in (values[:-1] + values[1:]) / 2:
+            left = X[:, j] <= thr
+            if min(left.sum(), (~left).sum()) < min_leaf:
+                continue
+            imp = T.gini if criterion == "gini" else T.entropy
+            gain = imp(y) - left.mean() * imp(y[left]) - (1 - left.mean()) * imp(y[~left])
+            best = max(best, gain)
+    return best
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("criterion", ["gini", "entropy"])
+@pytest.mark.parametrize("min_leaf", [1, 5])
+def test_vectorised_split_equals_naive_loop(seed, criterion, min_leaf):
+    rng = np.random.default_rng(seed)
+    X = np.round(rng.normal(size=(40, 3)), 1)  # rounded: ties in x are handled too
+    y = rng.integers(0, 3, 40)
+    stats = np.eye(3)[y]
+    col, thr, gain = T.best_split(X, stats, "classification", criterion, min_leaf)
+    assert gain == pytest.approx(naive_best_gain(X, y, criterion, min_leaf), abs=1e-12)
+    left = X[:, col] <= thr
+    imp = T.gini if criterion == "gini" else T.entropy
+    assert gain == pytest.approx(imp(y) - left.mean() * imp(y[left]) - (1 - left.mean()) * imp(y[~left]), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("depth", [1, 3, None])
+def test_regression_tree_equals_sklearn(seed, depth):
+    X, y = continuous_data(seed, task="regression")
+    Xt, _ = continuous_data(seed + 50, task="regression")
+    ours = T.DecisionTreeRegressor(max_depth=depth, min_samples_leaf=8).fit(X, y)
+    ref = skt.DecisionTreeRegressor(max_depth=depth, min_samples_leaf=8, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.predict(Xt), ref.predict(Xt), atol=1e-9)
+    assert ours.get_n_leaves() == ref.get_n_leaves()
+
+
+def test_leaf_values_are_means_and_min_samples_leaf():
+    X, y = continuous_data(0, task="regression")
+    m = T.DecisionTreeRegressor(max_depth=3, min_samples_leaf=20).fit(X, y)
+    leaf = m.apply(X)
+    for t in np.unique(leaf):
+        assert (leaf == t).sum() >= 20
+        assert m.predict(X[leaf == t][:1])[0] == pytest.approx(y[leaf == t].mean(), abs=1e-10)
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_cost_complexity_path_matches_sklearn(task):
+    X, y = load_breast_cancer(return_X_y=True) if task == "classification" else continuous_data(3, task="regression")
+    ours = T.DecisionTreeClassifier() if task == "classification" else T.DecisionTreeRegressor(min_samples_leaf=5)
+    ref = skt.DecisionTreeClassifier(random_state=0) if task == "classification" else \
+        skt.DecisionTreeRegressor(min_samples_leaf=5, random_state=0)
+    p, q = ours.cost_complexity_pruning_path(X, y), ref.cost_complexity_pruning_path(X, y)
+    np.testing.assert_allclose(p["ccp_alphas"], q.ccp_alphas, rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(p["impurities"], q.impurities, rtol=1e-6, atol=1e-10)
+    k = len(q.ccp_alphas) // 2
+    alpha = (q.ccp_alphas[k] + q.ccp_alphas[k + 1]) / 2  # between two steps of the path
+    a = clone(ours).set_params(ccp_alpha=alpha).fit(X, y)
+    b = clone(ref).set_params(ccp_alpha=alpha).fit(X, y)
+    assert a.get_n_leaves() == b.get_n_leaves()
+
+
+def test_gain_ratio_tree_and_sample_weight():
+    X, y = continuous_data(1)
+    m = T.DecisionTreeClassifier(criterion="gain_ratio", max_depth=5).fit(X, y)
+    assert m.score(X, y) > 0.85
+    # integer weights = repeated rows
+    w = np.random.default_rng(0).integers(1, 4, size=len(y))
+    a = T.DecisionTreeClassifier(max_depth=3).fit(X, y, sample_weight=w)
+    b = T.DecisionTreeClassifier(max_depth=3).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-12)
+
+
+def test_string_labels():
+    X, y = continuous_data(0)
+    labels = np.array(["no", "yes"])[y]
+    m = T.DecisionTreeClassifier(max_depth=2).fit(X, labels)
+    assert set(m.predict(X)) <= {"no", "yes"}
+
+
+@pytest.mark.parametrize("params", [dict(max_depth=0), dict(max_depth=2.5), dict(min_samples_split=1),
+                                    dict(min_samples_leaf=0), dict(ccp_alpha=-1.0), dict(criterion="log"),
+                                    dict(max_features="all"), dict(max_features=0.0)])
+def test_tree_refuses_bad_hyper_parameters(params):
+    X, y = continuous_data(0)
+    with pytest.raises(ValueError):
+        T.DecisionTreeClassifier(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("Est", [T.DecisionTreeClassifier, T.DecisionTreeRegressor, T.RandomForestClassifier,
+                                 T.RandomForestRegressor, T.AdaBoostClassifier, T.GradientBoostingRegressor,
+                                 T.GradientBoostingClassifier])
+def test_bad_input_refused(Est):
+    X, y = continuous_data(0, n=60)
+    est = Est(n_estimators=3) if "n_estimators" in Est().get_params() else Est()
+    with pytest.raises(RuntimeError, match="not fitted"):
+        est.predict(X)
+    Xn = X.copy()
+    Xn[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        clone(est).fit(Xn, y)
+    with pytest.raises(ValueError, match="different numbers of samples"):
+        clone(est).fit(X, y[:-1])
+    est.fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        est.predict(X[:, :3])
+
+
+# ---- ensembles ----------------------------------------------------------------------------
+def test_bootstrap_leaves_out_about_one_over_e():
+    rng = np.random.default_rng(0)
+    frac = np.mean([T.bootstrap_indices(1000, rng)[1].size / 1000 for _ in range(200)])
+    assert frac == pytest.approx((1 - 1 / 1000) ** 1000, abs=0.005)
+
+
+@pytest.mark.parametrize("name", ["breast_cancer", "wine"])
+def test_random_forest_classifier_close_to_sklearn(name):
+    X, y = (load_breast_cancer if name == "breast_cancer" else load_wine)(return_X_y=True)
+    ours = T.RandomForestClassifier(30, oob_score=True, random_state=0).fit(X, y)
+    ref = ske.RandomForestClassifier(30, oob_score=True, random_state=0).fit(X, y)
+    assert abs(ours.oob_score_ - ref.oob_score_) < 0.05
+    assert ours.feature_importances_.sum() == pytest.approx(1.0)
+    assert np.argmax(ours.feature_importances_) in np.argsort(ref.feature_importances_)[-5:]
+    np.testing.assert_allclose(ours.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_random_forest_regressor_and_determinism():
+    X, y = load_diabetes(return_X_y=True)
+    a = T.RandomForestRegressor(20, random_state=1, oob_score=True).fit(X, y)
+    b = T.RandomForestRegressor(20, random_state=1, oob_score=True).fit(X, y)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    ref = ske.RandomForestRegressor(20, random_state=1, oob_score=True).fit(X, y)
+    assert abs(a.oob_score_ - ref.oob_score_) < 0.08
+    with pytest.raises(ValueError, match="bootstrap"):
+        T.RandomForestRegressor(5, bootstrap=False, oob_score=True).fit(X, y)
+    with pytest.raises(ValueError, match="n_estimators"):
+        T.RandomForestRegressor(0).fit(X, y)
+
+
+def test_permutation_importance_matches_sklearn_definition():
+    X, y = continuous_data(0, n=200)
+    m = T.DecisionTreeClassifier(max_depth=4).fit(X, y)
+    ours = T.permutation_importance(m, X, y, n_repeats=20, random_state=0)
+    ref = ski.permutation_importance(m, X, y, n_repeats=20, random_state=0)
+    np.testing.assert_allclose(ours["importances_mean"], ref.importances_mean, atol=0.03)
+    assert set(np.argsort(ours["importances_mean"])[-2:]) == {0, 1}
+
+
+def test_adaboost_matches_sklearn():
+    X, y = load_breast_cancer(return_X_y=True)
+    ours = T.AdaBoostClassifier(n_estimators=20).fit(X, y)
+    ref = ske.AdaBoostClassifier(n_estimators=20, random_state=0).fit(X, y)
+    # the first stump and its error are the same; sklearn's SAMME weight is 2 alpha for two classes
+    assert ours.estimator_errors_[0] == pytest.approx(ref.estimator_errors_[0], abs=1e-9)
+    assert 2 * ours.estimator_weights_[0] == pytest.approx(ref.estimator_weights_[0], rel=1e-9)
+    assert abs(ours.score(X, y) - ref.score(X, y)) < 0.02
+    eps = ours.estimator_errors_[0]
+    assert ours.estimator_weights_[0] == pytest.approx(0.5 * np.log((1 - eps) / eps))
+    np.testing.assert_allclose(ours.feature_importances_.sum(), 1.0)
+    assert np.argmax(ours.feature_importances_) == np.argmax(ref.feature_importances_)
+
+
+def test_adaboost_multiclass_and_staging():
+    X, y = load_wine(return_X_y=True)
+    m = T.AdaBoostClassifier(n_estimators=30).fit(X, y)
+    staged = list(m.staged_predict(X))
+    np.testing.assert_array_equal(staged[-1], m.predict(X))
+    assert m.score(X, y) > 0.9
+    with pytest.raises(ValueError, match="learning_rate"):
+        T.AdaBoostClassifier(learning_rate=0).fit(X, y)
+
+
+def test_gradient_boosting_worked_example():
+    X = np.array([[1.0], [2.0], [3.0]])
+    y = np.array([5.0, 7.0, 9.0])
+    m = T.GradientBoostingRegressor(n_estimators=1, learning_rate=1.0, max_depth=2).fit(X, y)
+    assert m.init_ == 7.0
+    np.testing.assert_allclose(m.estimators_[0].predict(X), [-2.0, 0.0, 2.0])  # the residuals
+    np.testing.assert_allclose(m.predict(X), y)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gradient_boosting_regressor_equals_sklearn(seed):
+    X, y = continuous_data(seed, task="regression")
+    ours = T.GradientBoostingRegressor(n_estimators=30, max_depth=2).fit(X, y)
+    ref = ske.GradientBoostingRegressor(n_estimators=30, max_depth=2, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-6)
+    np.testing.assert_allclose(ours.train_score_, ref.train_score_, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["binary", "wine"])
+def test_gradient_boosting_classifier_close_to_sklearn(name):
+    X, y = continuous_data(2) if name == "binary" else load_wine(return_X_y=True)
+    ours = T.GradientBoostingClassifier(n_estimators=20, max_depth=2).fit(X, y)
+    ref = ske.GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0).fit(X, y)
+    diff = np.abs(ours.predict_proba(X) - ref.predict_proba(X)).max()
+    assert diff < (1e-6 if name == "binary" else 0.2)
+    assert abs(ours.score(X, y) - ref.score(X, y)) < 0.03
+
+
+def test_second_order_formulas():
+    rng = np.random.default_rng(0)
+    y, F = rng.normal(size=10), np.zeros(10)
+    g, h = F - y, np.ones(10)  # squared loss: g = F - y, h = 1
+    assert T.second_order_leaf_weight(g, h, reg_lambda=0.0) == pytest.approx(y.mean())
+    assert T.second_order_leaf_weight(g, h, reg_lambda=2.0) == pytest.approx(y.sum() / 12)
+    L, R = slice(0, 4), slice(4, 10)
+    sse = lambda v: np.sum((v - v.mean()) ** 2)
+    gain = T.second_order_split_gain(g[L], h[L], g[R], h[R], reg_lambda=0.0)
+    assert gain == pytest.approx(0.5 * (sse(y) - sse(y[L]) - sse(y[R])))
+    with pytest.raises(ValueError):
+        T.second_order_split_gain(g[L], h[L], g[R], h[R], gamma=-1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        T.second_order_leaf_weight(g, h[:3])
+
+
+# ---- smaller pieces of the API -------------------------------------------------------------
+def test_conditional_entropy_and_split_information():
+    a = np.array(["x", "x", "y", "y"])
+    y = np.array([0, 1, 0, 0])
+    assert T.conditional_entropy(a, y) == pytest.approx(0.5)  # (1/2) * H(1/2) + (1/2) * 0
+    assert T.split_information(a) == pytest.approx(1.0)
+    assert T.gain_ratio(np.zeros(4), y) == 0.0  # one value: no split, ratio defined as 0
+
+
+def test_apply_depth_and_staged_predictions():
+    X, y = continuous_data(0, task="regression")
+    tree = T.DecisionTreeRegressor(max_depth=3).fit(X, y)
+    assert tree.get_depth() == 3 and tree.get_n_leaves() <= 8
+    assert np.all(tree.tree_.left[tree.apply(X)] == -1)  # every sample lands in a leaf
+    gb = T.GradientBoostingRegressor(n_estimators=10).fit(X, y)
+    staged = list(gb.staged_predict(X))
+    assert len(staged) == 10
+    np.testing.assert_allclose(staged[-1], gb.predict(X))
+    mse = [np.mean((F - y) ** 2) for F in staged]
+    np.testing.assert_allclose(mse, gb.train_score_, rtol=1e-12)
+    assert np.all(np.diff(mse) <= 1e-12)  # the training loss never rises
+
+
+def test_regressor_oob_prediction_shape():
+    X, y = continuous_data(1, n=150, task="regression")
+    f = T.RandomForestRegressor(25, oob_score=True, random_state=0).fit(X, y)
+    assert f.oob_prediction_.shape == (150,) and 0.3 < f.oob_score_ <= 1.0
+
+
+def test_plot_helpers_draw():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    X, y = continuous_data(0, p=2)
+    clf = T.DecisionTreeClassifier(max_depth=2).fit(X, y)
+    ax = T.plot_tree(clf, feature_names=["a", "b"])
+    assert len(ax.texts) == clf.tree_.node_count
+    ax = T.plot_decision_regions(clf, X, y, resolution=20)
+    assert ax.get_xlabel() == "$x_1$"
+    T.plot_tree(T.DecisionTreeRegressor(max_depth=2).fit(X, X[:, 0]))
+    with pytest.raises(ValueError, match="shape"):
+        T.plot_decision_regions(clf, np.c_[X, X], y)
+    plt.close("all")

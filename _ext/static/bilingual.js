@@ -9,7 +9,7 @@
   var MODES = [["en", "English"], ["zh", "中文"], ["both", "EN + 中文"]];
   var UI = { // theme strings, for the Chinese mode
     "Contents": "目录", "Skip to main content": "跳到正文", "previous": "上一页", "next": "下一页",
-    "Search": "搜索", "By": "作者"
+    "Search": "搜索", "Search...": "搜索……", "By": "作者"
   };
   var originalTitle = document.title;
 
@@ -82,12 +82,18 @@
   }
 
   function translateUI(mode) {
-    document.querySelectorAll(".bd-sidebar-secondary .onthispage, .prev-next-subtitle, .tocsection")
+    document.querySelectorAll(
+      ".bd-sidebar-secondary .onthispage, .prev-next-subtitle, .tocsection, .search-button__default-text")
       .forEach(function (el) {
         if (!el.dataset.en) el.dataset.en = el.textContent.trim();
         var zh = UI[el.dataset.en];
         if (zh) el.textContent = mode === "zh" ? zh : el.dataset.en;
       });
+    document.querySelectorAll("input[name='q']").forEach(function (el) {
+      if (!el.dataset.en) el.dataset.en = el.getAttribute("placeholder") || "";
+      var zh = UI[el.dataset.en];
+      if (zh) el.setAttribute("placeholder", mode === "zh" ? zh : el.dataset.en);
+    });
   }
 
   function apply(mode) {

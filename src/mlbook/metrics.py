@@ -1,0 +1,191 @@
+"""Metrics for classifiers and regressors (chapter "Linear models", section "Evaluating models").
+
+Every function checks its input (equal lengths, no NaN, numeric scores) and is compared with
+``sklearn.metrics`` in ``tests/test_metrics.py``.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .validation import as_float_array
+
+
+def _labels_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Two 1-D label arrays of the same length with no NaN."""
+    out = []
+    for name, v in (("y_true", y_true), ("y_pred", y_pred)):
+        a = np.asarray(v)
+        if a.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got an array of shape {a.shape}")
+        if a.size == 0:
+            raise ValueError(f"{name} is empty")
+        if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
+            raise ValueError(f"{name} contains NaN or infinite values")
+        out.append(a)
+    if len(out[0]) != len(out[1]):
+        raise ValueError(f"y_true has {len(out[0])} values but y_pred has {len(out[1])}; they must match")
+    return out[0], out[1]
+
+
+def confusion_matrix(y_true: Any, y_pred: Any, labels: Any = None) -> np.ndarray:
+    """Counts ``C[i, j]`` of samples of true class ``labels[i]`` predicted as ``labels[j]``.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+    labels : array-like of shape (n_classes,), optional
+        Row and column order; by default the sorted union of the labels that occur.
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_classes), int
+    """
+    y_true, y_pred = _labels_pair(y_true, y_pred)
+    labels = np.unique(np.r_[y_true, y_pred]) if labels is None else np.asarray(labels)
+    index = {lab: i for i, lab in enumerate(labels.tolist())}
+    C = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for t, p in zip(y_true.tolist(), y_pred.tolist()):
+        if t in index and p in index:
+            C[index[t], index[p]] += 1
+    return C
+
+
+def accuracy_score(y_true: Any, y_pred: Any) -> float:
+    """The fraction of predictions equal to the true label."""
+    y_true, y_pred = _labels_pair(y_true, y_pred)
+    return float(np.mean(y_true == y_pred))
+
+
+def precision_recall_f1(y_true: Any, y_pred: Any, pos_label: Any = 1) -> tuple[float, float, float]:
+    """Precision ``TP/(TP+FP)``, recall ``TP/(TP+FN)`` and their harmonic mean F1 (binary).
+
+    A ratio whose denominator is zero is reported as 0.0 (as scikit-learn's ``zero_division=0``).
+    """
+    y_true, y_pred = _labels_pair(y_true, y_pred)
+    present = np.unique(np.r_[y_true, y_pred])
+    if len(present) > 2:
+        raise ValueError(f"precision_recall_f1 is binary, but the labels {present.tolist()} occur")
+    t, p = y_true == pos_label, y_pred == pos_label
+    tp, fp, fn = int(np.sum(t & p)), int(np.sum(~t & p)), int(np.sum(t & ~p))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _binary_scores(y_true: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
+    y_true = np.asarray(y_true)
+    s = as_float_array(scores, "scores", ndim=1)
+    if y_true.ndim != 1 or len(y_true) != len(s):
+        raise ValueError(f"y_true (shape {y_true.shape}) and scores (shape {s.shape}) must be 1-D of equal length")
+    classes = np.unique(y_true)
+    if len(classes) != 2:
+        raise ValueError(f"a ranking curve needs both classes in y_true, got {classes.tolist()}")
+    if pos_label is None:
+        pos_label = classes[1]
+    return (y_true == pos_label).astype(np.int64), s
+
+
+def _cumulative_counts(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """False and true positives when predicting positive for score >= t, for each distinct t (descending)."""
+    order = np.argsort(-s, kind="mergesort")
+    y, s = y[order], s[order]
+    last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]    # last index of every distinct score
+    tps = np.cumsum(y)[last]
+    fps = (last + 1) - tps
+    return fps, tps, s[last]
+
+
+def roc_curve(y_true: Any, scores: Any, pos_label: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The receiver operating characteristic: one point per distinct score threshold.
+
+    Returns
+    -------
+    fpr, tpr : ndarray of shape (n_thresholds + 1,)
+        False- and true-positive rates when predicting positive for ``scores >= thresholds``;
+        the first point (0, 0) belongs to the threshold ``inf``.
+    thresholds : ndarray, decreasing
+    """
+    y, s = _binary_scores(y_true, scores, pos_label)
+    fps, tps, thr = _cumulative_counts(y, s)
+    fps, tps = np.r_[0, fps], np.r_[0, tps]
+    return fps / fps[-1], tps / tps[-1], np.r_[np.inf, thr]
+
+
+def precision_recall_curve(y_true: Any, scores: Any, pos_label: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision and recall for every threshold, ordered by increasing threshold.
+
+    The last point (precision 1, recall 0) has no threshold, as in scikit-learn.
+    """
+    y, s = _binary_scores(y_true, scores, pos_label)
+    fps, tps, thr = _cumulative_counts(y, s)
+    precision = tps / (tps + fps)
+    recall = tps / tps[-1]
+    return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thr[::-1]
+
+
+def average_precision(y_true: Any, scores: Any, pos_label: Any = None) -> float:
+    """The area under the step-wise P-R curve: ``Σ_n (R_n - R_{n-1}) P_n``."""
+    precision, recall, _ = precision_recall_curve(y_true, scores, pos_label)
+    return float(-np.sum(np.diff(recall) * precision[:-1]))
+
+
+def auc(x: Any, y: Any) -> float:
+    """The area under the curve through the points (x, y) by the trapezoidal rule; x monotonic."""
+    x = as_float_array(x, "x", ndim=1)
+    y = as_float_array(y, "y", ndim=1)
+    if len(x) != len(y):
+        raise ValueError(f"x has {len(x)} points but y has {len(y)}")
+    if len(x) < 2:
+        raise ValueError(f"at least 2 points are needed to compute an area, got {len(x)}")
+    dx = np.diff(x)
+    if np.all(dx >= 0):
+        direction = 1.0
+    elif np.all(dx <= 0):
+        direction = -1.0
+    else:
+        raise ValueError("x is neither increasing nor decreasing; sort the points along x first")
+    return direction * float(np.sum(dx * (y[1:] + y[:-1]) / 2))
+
+
+def _regression_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    y_true = as_float_array(y_true, "y_true", ndim=1)
+    y_pred = as_float_array(y_pred, "y_pred", ndim=1)
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has {len(y_true)} values but y_pred has {len(y_pred)}; they must match")
+    return y_true, y_pred
+
+
+def mean_squared_error(y_true: Any, y_pred: Any) -> float:
+    """MSE ``mean((y - ŷ)²)``: in squared units, dominated by the largest errors."""
+    y, yhat = _regression_pair(y_true, y_pred)
+    return float(np.mean((y - yhat) ** 2))
+
+
+def root_mean_squared_error(y_true: Any, y_pred: Any) -> float:
+    """RMSE ``sqrt(MSE)``: back in the units of y."""
+    return float(np.sqrt(mean_squared_error(y_true, y_pred)))
+
+
+def mean_absolute_error(y_true: Any, y_pred: Any) -> float:
+    """MAE ``mean(|y - ŷ|)``: every unit of error counts the same."""
+    y, yhat = _regression_pair(y_true, y_pred)
+    return float(np.mean(np.abs(y - yhat)))
+
+
+def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> float:
+    """MAPE ``mean(|y - ŷ| / max(|y|, ε))`` as a fraction (0.1 means 10 %); explodes as y → 0."""
+    y, yhat = _regression_pair(y_true, y_pred)
+    eps = np.finfo(np.float64).eps
+    return float(np.mean(np.abs(y - yhat) / np.maximum(np.abs(y), eps)))
+
+
+def r2_score(y_true: Any, y_pred: Any) -> float:
+    """The coefficient of determination ``1 - Σ(y - ŷ)² / Σ(y - ȳ)²``."""
+    y, yhat = _regression_pair(y_true, y_pred)
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    if ss_tot == 0:
+        raise ValueError("R² is undefined when y_true is constant")
+    return 1.0 - float(np.sum((y - yhat) ** 2)) / ss_tot

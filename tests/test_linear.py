@@ -1,0 +1,242 @@
+"""mlbook.linear against scikit-learn: least squares, ridge, lasso, logistic and softmax regression."""
+import numpy as np
+import pytest
+import sklearn.linear_model as sk
+import sklearn.preprocessing as skp
+from scipy.special import expit, logsumexp as sp_logsumexp, softmax as sp_softmax
+from sklearn.base import clone
+
+from mlbook.linear import (Lasso, LinearRegression, LogisticRegression, MinMaxScaler, Ridge, RobustScaler,
+                           SoftmaxRegression, StandardScaler, logsumexp, polynomial_features, sigmoid, softmax)
+
+
+def regression_data(n, d, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) * rng.uniform(0.5, 2.0, size=d) + rng.normal(size=d)
+    y = X @ rng.normal(size=d) + 1.5 + 0.3 * rng.normal(size=n)
+    return X, y
+
+
+def classification_data(n, d, seed, k=2):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    logits = X @ rng.normal(size=(d, k)) + 0.5 * rng.normal(size=k)
+    y = np.array([rng.choice(k, p=p) for p in sp_softmax(logits, axis=1)])
+    return X, y
+
+
+@pytest.mark.parametrize("n,d,seed", [(30, 1, 0), (100, 5, 1), (60, 12, 2)])
+def test_linear_regression_normal_matches_sklearn(n, d, seed):
+    X, y = regression_data(n, d, seed)
+    ours, ref = LinearRegression().fit(X, y), sk.LinearRegression().fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), atol=1e-9)
+    np.testing.assert_allclose(ours.score(X, y), ref.score(X, y), atol=1e-12)
+
+
+def test_linear_regression_gd_and_sgd_reach_least_squares():
+    X, y = regression_data(200, 3, 3)
+    X = StandardScaler().fit_transform(X)
+    exact = LinearRegression().fit(X, y)
+    gd = LinearRegression(solver="gd", lr=0.5, n_epochs=2000, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(gd.coef_, exact.coef_, atol=1e-9)
+    assert gd.n_iter_ < 2000                      # stopped on the gradient norm
+    assert np.all(np.diff(gd.loss_history_) <= 1e-15)   # GD with a small step never increases the loss
+    sgd = LinearRegression(solver="sgd", lr=0.05, n_epochs=200, batch_size=20, random_state=0).fit(X, y)
+    np.testing.assert_allclose(sgd.coef_, exact.coef_, atol=0.05)
+    assert sgd.n_iter_ == 200 * 10 and sgd.loss_history_.shape == (201,)
+
+
+def test_sgd_is_reproducible_with_random_state():
+    X, y = regression_data(50, 2, 4)
+    a = LinearRegression(solver="sgd", lr=0.01, n_epochs=5, batch_size=7, random_state=3).fit(X, y)
+    b = LinearRegression(solver="sgd", lr=0.01, n_epochs=5, batch_size=7, random_state=3).fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+
+
+def test_gd_divergence_is_reported():
+    X, y = regression_data(50, 2, 5)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        m = LinearRegression(solver="gd", lr=100.0, n_epochs=500).fit(X * 100, y)
+    assert not np.isfinite(m.loss_history_[-1]) and len(m.loss_history_) < 501
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.1, 1.0, 10.0])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_ridge_matches_sklearn(alpha, seed):
+    X, y = regression_data(40, 6, seed)
+    ours, ref = Ridge(alpha).fit(X, y), sk.Ridge(alpha=alpha).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-8, atol=1e-10)
+
+
+def test_ridge_at_zero_is_least_squares_and_gd_matches_closed_form():
+    X, y = regression_data(80, 4, 6)
+    np.testing.assert_allclose(Ridge(0.0).fit(X, y).coef_, LinearRegression().fit(X, y).coef_, atol=1e-10)
+    Xs = StandardScaler().fit_transform(X)
+    closed = Ridge(5.0).fit(Xs, y)
+    gd = Ridge(5.0, solver="gd", lr=0.5, n_epochs=3000).fit(Xs, y)
+    np.testing.assert_allclose(gd.coef_, closed.coef_, atol=1e-9)
+    np.testing.assert_allclose(gd.intercept_, closed.intercept_, atol=1e-9)
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.1, 0.5])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_lasso_matches_sklearn(alpha, seed):
+    X, y = regression_data(60, 8, seed)
+    ours = Lasso(alpha, tol=1e-12, max_iter=10000).fit(X, y)
+    ref = sk.Lasso(alpha=alpha, tol=1e-12, max_iter=100000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-7)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-7)
+
+
+def test_lasso_large_alpha_zeroes_everything():
+    X, y = regression_data(30, 4, 2)
+    m = Lasso(1e6).fit(X, y)
+    np.testing.assert_array_equal(m.coef_, 0.0)
+    np.testing.assert_allclose(m.intercept_, y.mean())
+
+
+@pytest.mark.parametrize("C", [0.01, 1.0, 100.0])
+@pytest.mark.parametrize("n,d,seed", [(80, 2, 0), (200, 6, 1)])
+def test_logistic_regression_matches_sklearn(C, n, d, seed):
+    X, y = classification_data(n, d, seed)
+    ours = LogisticRegression(C=C).fit(X, y)
+    ref = sk.LogisticRegression(C=C, tol=1e-12, max_iter=10000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-5)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=1e-5)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+def test_logistic_regression_unpenalised_and_string_labels():
+    X, y = classification_data(300, 3, 7)
+    labels = np.array(["no", "yes"])[y]
+    ours = LogisticRegression(penalty=None).fit(X, labels)
+    ref = sk.LogisticRegression(C=np.inf, tol=1e-12, max_iter=10000).fit(X, labels)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-4)
+    assert list(ours.classes_) == ["no", "yes"]
+    assert set(ours.predict(X)) <= {"no", "yes"}
+
+
+def test_logistic_gradient_matches_finite_differences():
+    X, y = classification_data(50, 3, 8)
+    m = LogisticRegression(C=2.0)
+    Xb = np.hstack([X, np.ones((50, 1))])
+    theta = np.array([0.3, -0.2, 0.1, 0.05])
+    p = sigmoid(Xb @ theta)
+    grad = 2.0 * Xb.T @ (p - y) + np.r_[theta[:-1], 0.0]
+    eps = 1e-6
+    num = [(m._objective(Xb, y, theta + eps * e, 2.0, 1.0) - m._objective(Xb, y, theta - eps * e, 2.0, 1.0)) / (2 * eps)
+           for e in np.eye(4)]
+    np.testing.assert_allclose(grad, num, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("alpha", [1e-3, 1e-1])
+def test_softmax_regression_matches_sklearn_multinomial(alpha):
+    X, y = classification_data(150, 4, 9, k=3)
+    ours = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y)
+    ref = sk.LogisticRegression(C=1 / (len(X) * alpha), tol=1e-12, max_iter=10000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-5)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-6)
+
+
+def test_softmax_sgd_gets_close_to_lbfgs():
+    X, y = classification_data(300, 3, 10, k=3)
+    exact = SoftmaxRegression(alpha=1e-2).fit(X, y)
+    sgd = SoftmaxRegression(alpha=1e-2, solver="sgd", lr=0.5, n_epochs=100, batch_size=300, random_state=0).fit(X, y)
+    np.testing.assert_allclose(sgd.predict_proba(X), exact.predict_proba(X), atol=0.02)
+    assert sgd.loss_history_[-1] < sgd.loss_history_[0]
+
+
+def test_softmax_gradient_matches_finite_differences():
+    X, y = classification_data(40, 3, 11, k=4)
+    m = SoftmaxRegression(alpha=0.3)
+    Y = np.eye(4)[y]
+    rng = np.random.default_rng(0)
+    W, b = rng.normal(size=(4, 3)), rng.normal(size=4)
+    _, gW, gb = m._loss_grad(W, b, X, Y)
+    eps = 1e-6
+    for (i, j) in [(0, 0), (2, 1), (3, 2)]:
+        E = np.zeros_like(W)
+        E[i, j] = eps
+        num = (m._loss_grad(W + E, b, X, Y)[0] - m._loss_grad(W - E, b, X, Y)[0]) / (2 * eps)
+        np.testing.assert_allclose(gW[i, j], num, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("shape", [(5,), (4, 3), (2, 3, 7)])
+def test_softmax_logsumexp_sigmoid_match_scipy(shape):
+    Z = np.random.default_rng(0).normal(scale=50, size=shape)
+    np.testing.assert_allclose(softmax(Z), sp_softmax(Z, axis=-1), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(logsumexp(Z), sp_logsumexp(Z, axis=-1), rtol=1e-12)
+    np.testing.assert_allclose(sigmoid(Z), expit(Z), rtol=1e-12)
+
+
+def test_softmax_is_stable_and_shift_invariant():
+    o = np.array([1000.0, 1001.0, 1002.0])
+    p = softmax(o)
+    assert np.all(np.isfinite(p)) and np.all(p > 0)
+    np.testing.assert_allclose(p, softmax(o - 1000), rtol=1e-14)
+    np.testing.assert_allclose(sigmoid(np.array([-800.0, 800.0])), [0.0, 1.0], atol=1e-300)
+
+
+@pytest.mark.parametrize("cls,ref", [(MinMaxScaler, skp.MinMaxScaler), (StandardScaler, skp.StandardScaler),
+                                     (RobustScaler, skp.RobustScaler)])
+def test_scalers_match_sklearn(cls, ref):
+    X, _ = regression_data(50, 3, 12)
+    X[0, 0] = 100.0                                # an outlier
+    np.testing.assert_allclose(cls().fit_transform(X), ref().fit_transform(X), rtol=1e-12, atol=1e-12)
+    s = cls().fit(X)
+    np.testing.assert_allclose(s.inverse_transform(s.transform(X)), X, atol=1e-12)
+
+
+def test_polynomial_features_match_sklearn():
+    x = np.linspace(-1, 2, 7)
+    ref = skp.PolynomialFeatures(4, include_bias=False).fit_transform(x[:, None])
+    np.testing.assert_allclose(polynomial_features(x, 4), ref)
+
+
+@pytest.mark.parametrize("est", [LinearRegression(), Ridge(1.0), Lasso(0.1), LogisticRegression(),
+                                 SoftmaxRegression()])
+def test_clone_and_get_params(est):
+    c = clone(est)
+    assert c.get_params() == est.get_params() and c is not est
+
+
+@pytest.mark.parametrize("est", [LinearRegression(), Ridge(1.0), Lasso(0.1), LogisticRegression(),
+                                 SoftmaxRegression()])
+def test_bad_input_is_refused(est):
+    X, y = classification_data(20, 2, 13)
+    with pytest.raises(ValueError, match="different numbers of samples"):
+        est.fit(X, y[:-1])
+    Xn = X.copy()
+    Xn[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        est.fit(Xn, y)
+    with pytest.raises(TypeError, match="numeric"):
+        est.fit([["a", "b"]] * 20, y)
+    with pytest.raises(RuntimeError, match="not fitted"):
+        clone(est).predict(X)
+    fitted = clone(est).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        fitted.predict(X[:, :1])
+
+
+@pytest.mark.parametrize("est", [LogisticRegression(), SoftmaxRegression()])
+def test_one_class_is_refused(est):
+    X, _ = classification_data(20, 2, 14)
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        est.fit(X, np.zeros(20))
+
+
+def test_bad_hyper_parameters_are_refused():
+    X, y = regression_data(20, 2, 15)
+    with pytest.raises(ValueError, match="solver"):
+        LinearRegression(solver="qr").fit(X, y)
+    with pytest.raises(ValueError, match="alpha"):
+        Ridge(-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="penalty"):
+        LogisticRegression(penalty="l1").fit(X, y > 0)
+    with pytest.raises(ValueError, match="SoftmaxRegression"):
+        LogisticRegression().fit(X, np.arange(20) % 3)

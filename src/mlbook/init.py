@@ -1,0 +1,118 @@
+"""Weight initialisation for fully connected layers: Xavier (Glorot) and He (Kaiming).
+
+Every function returns a NumPy array of shape ``(fan_in, fan_out)``, the layout of
+:class:`mlbook.nn.Linear` (``o = x @ W + b``). PyTorch stores the transpose,
+``(fan_out, fan_in)``; the fans, and so the distributions, are the same.
+The derivations are in chapter 8, section 3 (numerical stability and initialisation).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .validation import check_positive
+
+__all__ = ["xavier_uniform", "xavier_normal", "he_normal", "he_uniform", "normal", "as_generator"]
+
+
+def as_generator(random_state: Any = None) -> np.random.Generator:
+    """Turn ``None``, an int seed or a ``np.random.Generator`` into a generator."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if random_state is None or (isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool)):
+        return np.random.default_rng(random_state)
+    raise TypeError(
+        f"random_state must be None, an int or a np.random.Generator, got {type(random_state).__name__}"
+    )
+
+
+def _check_fans(fan_in: Any, fan_out: Any) -> tuple[int, int]:
+    check_positive(fan_in, "fan_in", integer=True)
+    check_positive(fan_out, "fan_out", integer=True)
+    return int(fan_in), int(fan_out)
+
+
+def xavier_uniform(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state: Any = None) -> np.ndarray:
+    """Glorot & Bengio (2010) uniform initialisation, ``U(-a, a)``.
+
+    Parameters
+    ----------
+    fan_in, fan_out : int
+        Number of inputs and outputs of the layer.
+    gain : float, default 1.0
+        Multiplies the bound (torch's ``gain``; e.g. 5/3 for tanh).
+    random_state : int, Generator or None
+
+    Returns
+    -------
+    ndarray of shape (fan_in, fan_out)
+
+    Notes
+    -----
+    Keeping the variance of the forward signal (``n_in σ² = 1``) and of the backward
+    gradient (``n_out σ² = 1``) is impossible at once when ``n_in ≠ n_out``; the compromise
+
+    .. math:: \\tfrac12 (n_\\text{in} + n_\\text{out})\\, \\sigma^2 = 1
+
+    gives ``σ² = 2 / (n_in + n_out)``, and ``U(-a, a)`` has variance ``a²/3``, so
+    ``a = gain · sqrt(6 / (n_in + n_out))``.
+    """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    check_positive(gain, "gain")
+    a = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    return as_generator(random_state).uniform(-a, a, size=(fan_in, fan_out))
+
+
+def xavier_normal(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state: Any = None) -> np.ndarray:
+    """Glorot & Bengio (2010) normal initialisation, ``N(0, σ²)`` with ``σ = gain·sqrt(2/(n_in+n_out))``.
+
+    Returns
+    -------
+    ndarray of shape (fan_in, fan_out)
+    """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    check_positive(gain, "gain")
+    std = gain * np.sqrt(2.0 / (fan_in + fan_out))
+    return as_generator(random_state).normal(0.0, std, size=(fan_in, fan_out))
+
+
+def he_normal(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
+    """He et al. (2015) normal initialisation for ReLU layers, ``N(0, 2 / n_in)``.
+
+    Returns
+    -------
+    ndarray of shape (fan_in, fan_out)
+
+    Notes
+    -----
+    A ReLU passes on half of the second moment of a symmetric input, so keeping
+    ``E[h²]`` constant through the layers needs ``n_in σ² / 2 = 1``, i.e. ``σ² = 2 / n_in``
+    (torch: ``kaiming_normal_(w, nonlinearity="relu")``, mode ``fan_in``).
+    """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    return as_generator(random_state).normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+
+
+def he_uniform(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
+    """He et al. (2015) uniform initialisation for ReLU layers, ``U(-a, a)`` with ``a = sqrt(6 / n_in)``.
+
+    Returns
+    -------
+    ndarray of shape (fan_in, fan_out)
+    """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    a = np.sqrt(6.0 / fan_in)
+    return as_generator(random_state).uniform(-a, a, size=(fan_in, fan_out))
+
+
+def normal(fan_in: int, fan_out: int, *, std: float = 1.0, random_state: Any = None) -> np.ndarray:
+    """Plain ``N(0, std²)`` weights, ignoring the fans (the naive baseline of section 3).
+
+    Returns
+    -------
+    ndarray of shape (fan_in, fan_out)
+    """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    check_positive(std, "std")
+    return as_generator(random_state).normal(0.0, std, size=(fan_in, fan_out))

@@ -60,3 +60,12 @@ def test_notebooks_download_nothing(notebook):
     code = "\n".join(cell_source(c) for c in nb["cells"][1:] if c["cell_type"] == "code")
     for pattern in (r"fetch_openml", r"urlretrieve", r"requests\.get", r"download=True", r"wget ", r"curl "):
         assert not re.search(pattern, code), f"{rel(path)} downloads data ({pattern})"
+
+
+def test_references_appendix_is_up_to_date():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "references.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

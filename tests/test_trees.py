@@ -177,13 +177,34 @@ def test_string_labels():
     assert set(m.predict(X)) <= {"no", "yes"}
 
 
-@pytest.mark.parametrize("params", [dict(max_depth=0), dict(max_depth=2.5), dict(min_samples_split=1),
-                                    dict(min_samples_leaf=0), dict(ccp_alpha=-1.0), dict(criterion="log"),
-                                    dict(max_features="all"), dict(max_features=0.0)])
-def test_tree_refuses_bad_hyper_parameters(params):
+@pytest.mark.parametrize("params, err", [
+    (dict(max_depth=0), ValueError), (dict(max_depth=2.5), TypeError), (dict(max_depth=True), TypeError),
+    (dict(min_samples_split=1), ValueError), (dict(min_samples_leaf=0), ValueError),
+    (dict(ccp_alpha=-1.0), ValueError), (dict(ccp_alpha=np.inf), ValueError), (dict(ccp_alpha="0"), TypeError),
+    (dict(criterion="log"), ValueError), (dict(max_features="all"), ValueError), (dict(max_features=0.0), ValueError)])
+def test_tree_refuses_bad_hyper_parameters(params, err):
     X, y = continuous_data(0)
-    with pytest.raises(ValueError):
+    with pytest.raises(err, match=next(iter(params))):
         T.DecisionTreeClassifier(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("Est, params, err", [
+    (T.RandomForestClassifier, dict(n_estimators=0), ValueError),
+    (T.RandomForestClassifier, dict(n_estimators=2.0), TypeError),
+    (T.GradientBoostingRegressor, dict(n_estimators=0), ValueError),
+    (T.GradientBoostingClassifier, dict(max_depth=1.5), TypeError),
+    (T.AdaBoostClassifier, dict(learning_rate=-0.1), ValueError)])
+def test_ensembles_refuse_bad_hyper_parameters(Est, params, err):
+    X, y = continuous_data(0, n=60)
+    with pytest.raises(err, match=next(iter(params))):
+        Est(**params).fit(X, y)
+
+
+def test_boosting_classifiers_refuse_a_single_class():
+    X, _ = continuous_data(0, n=30)
+    for Est in (T.AdaBoostClassifier, T.GradientBoostingClassifier):
+        with pytest.raises(ValueError, match="single class"):
+            Est(n_estimators=2).fit(X, np.zeros(30, dtype=int))
 
 
 @pytest.mark.parametrize("Est", [T.DecisionTreeClassifier, T.DecisionTreeRegressor, T.RandomForestClassifier,
@@ -243,6 +264,8 @@ def test_permutation_importance_matches_sklearn_definition():
     ref = ski.permutation_importance(m, X, y, n_repeats=20, random_state=0)
     np.testing.assert_allclose(ours["importances_mean"], ref.importances_mean, atol=0.03)
     assert set(np.argsort(ours["importances_mean"])[-2:]) == {0, 1}
+    with pytest.raises(ValueError, match="n_repeats"):
+        T.permutation_importance(m, X, y, n_repeats=0)
 
 
 def test_adaboost_matches_sklearn():

@@ -12,30 +12,23 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ..validation import as_float_array, check_is_fitted, check_n_features, check_positive, check_X_y
+from ..validation import as_float_array, check_is_fitted, check_positive, check_X_y
+from ._base import FittedInputMixin, check_int_param, encode_classes, mean_tree_importances
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 
 def _check_boosting_params(est: Any) -> None:
-    check_positive(est.n_estimators, "n_estimators", integer=True)
+    check_int_param(est.n_estimators, "n_estimators")
     check_positive(est.learning_rate, "learning_rate")
-    check_positive(est.max_depth, "max_depth", integer=True)
+    check_int_param(est.max_depth, "max_depth")
 
 
-class _BaseBoosting(BaseEstimator):
-    def _check_X(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "estimators_")
-        X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_, self)
-        return X
-
+class _BaseBoosting(FittedInputMixin, BaseEstimator):
     @property
     def feature_importances_(self) -> np.ndarray:
         """Mean of the trees' normalised impurity decreases, shape (n_features,)."""
         check_is_fitted(self, "estimators_")
-        trees = [t for stage in self.estimators_ for t in np.atleast_1d(stage)]
-        imp = np.mean([t.feature_importances_ for t in trees], axis=0)
-        return imp / imp.sum() if imp.sum() > 0 else imp
+        return mean_tree_importances(t for stage in self.estimators_ for t in np.atleast_1d(stage))
 
 
 class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
@@ -77,10 +70,8 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
         """Fit weak learners one after another on re-weighted copies of (X, y)."""
         _check_boosting_params(self)
         X, y = check_X_y(X, y, y_numeric=False)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        self.classes_, y_idx = encode_classes(y, "AdaBoost")
         C = self.classes_.size
-        if C < 2:
-            raise ValueError("y holds a single class; AdaBoost needs at least two")
         n = X.shape[0]
         w = np.full(n, 1.0 / n)  # start from uniform sample weights
         self.estimators_, alphas, errors = [], [], []
@@ -240,10 +231,8 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
         """Fit ``n_estimators`` stages of trees to the gradients of the log loss."""
         _check_boosting_params(self)
         X, y = check_X_y(X, y, y_numeric=False)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        self.classes_, y_idx = encode_classes(y, "gradient boosting")
         C = self.classes_.size
-        if C < 2:
-            raise ValueError("y holds a single class; a classifier needs at least two")
         Y = np.eye(C)[y_idx]  # one-hot targets (n, C)
         prior = Y.mean(axis=0)
         K = 1 if C == 2 else C

@@ -11,7 +11,8 @@ from typing import Any, Callable
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ..validation import as_float_array, check_is_fitted, check_n_features, check_X_y
+from ..validation import check_is_fitted, check_X_y
+from ._base import FittedInputMixin, check_int_param, mean_tree_importances
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 
@@ -28,16 +29,14 @@ def bootstrap_indices(n_samples: int, rng: np.random.Generator) -> tuple[np.ndar
 
 
 def _check_forest_params(est: Any) -> None:
-    n = est.n_estimators
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n_estimators must be an integer >= 1, got {n!r}")
+    check_int_param(est.n_estimators, "n_estimators")
     if not isinstance(est.bootstrap, bool):
         raise TypeError(f"bootstrap must be True or False, got {est.bootstrap!r}")
     if est.oob_score and not est.bootstrap:
         raise ValueError("oob_score=True needs bootstrap=True (without it no sample is out of bag)")
 
 
-class _BaseForest(BaseEstimator):
+class _BaseForest(FittedInputMixin, BaseEstimator):
     """Fit ``n_estimators`` trees on bootstrap samples; the subclasses say how to combine them."""
 
     def _tree(self, seed: int) -> Any:
@@ -63,18 +62,11 @@ class _BaseForest(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         return oob_sets
 
-    def _check_X(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "estimators_")
-        X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_, self)
-        return X
-
     @property
     def feature_importances_(self) -> np.ndarray:
         """Mean over the trees of each tree's normalised impurity decrease, shape (n_features,)."""
         check_is_fitted(self, "estimators_")
-        imp = np.mean([t.feature_importances_ for t in self.estimators_], axis=0)
-        return imp / imp.sum() if imp.sum() > 0 else imp
+        return mean_tree_importances(self.estimators_)
 
 
 class RandomForestClassifier(ClassifierMixin, _BaseForest):
@@ -235,8 +227,7 @@ def permutation_importance(model: Any, X: Any, y: Any, *, n_repeats: int = 5,
     where :math:`X^{(j, r)}` is X with column j permuted by the r-th random permutation.
     """
     X, y = check_X_y(X, y, y_numeric=False)
-    if isinstance(n_repeats, bool) or not isinstance(n_repeats, (int, np.integer)) or n_repeats < 1:
-        raise ValueError(f"n_repeats must be an integer >= 1, got {n_repeats!r}")
+    check_int_param(n_repeats, "n_repeats")
     score = scoring if scoring is not None else (lambda m, A, b: m.score(A, b))
     rng = np.random.default_rng(random_state)
     base = score(model, X, y)

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ..validation import as_float_array, check_is_fitted, check_n_features, check_X_y
+from ..validation import as_float_array, check_is_fitted, check_positive, check_X_y
+from ._base import FittedInputMixin, check_int_param
 from .impurity import impurity_from_counts
 from .structure import Tree
 
@@ -79,22 +80,17 @@ def best_split(Xn: np.ndarray, stats: np.ndarray, task: str, criterion: str, min
     return j, float(threshold), float(gain[i, j])
 
 
-class _BaseTree(BaseEstimator):
+class _BaseTree(FittedInputMixin, BaseEstimator):
     """Growth, pruning and prediction shared by the classifier and the regressor."""
 
     _task = "classification"
+    _fitted_attribute = "tree_"
 
     def _check_params(self, n_features: int) -> int:
-        if self.max_depth is not None and (isinstance(self.max_depth, bool) or not isinstance(
-                self.max_depth, (int, np.integer)) or self.max_depth < 1):
-            raise ValueError(f"max_depth must be None or an integer >= 1, got {self.max_depth!r}")
-        for name, low in (("min_samples_split", 2), ("min_samples_leaf", 1)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
-        if isinstance(self.ccp_alpha, bool) or not isinstance(self.ccp_alpha, (int, float, np.number)) \
-                or not np.isfinite(self.ccp_alpha) or self.ccp_alpha < 0:
-            raise ValueError(f"ccp_alpha must be a finite number >= 0, got {self.ccp_alpha!r}")
+        check_int_param(self.max_depth, "max_depth", allow_none=True)
+        check_int_param(self.min_samples_split, "min_samples_split", low=2)
+        check_int_param(self.min_samples_leaf, "min_samples_leaf")
+        check_positive(self.ccp_alpha, "ccp_alpha", strict=False)
         return resolve_max_features(self.max_features, n_features)
 
     def _grow(self, X: np.ndarray, stats: np.ndarray) -> Tree:
@@ -151,12 +147,6 @@ class _BaseTree(BaseEstimator):
         if sample_weight.shape[0] != X.shape[0] or np.any(sample_weight < 0) or sample_weight.sum() <= 0:
             raise ValueError(f"sample_weight must hold {X.shape[0]} non-negative values with a positive sum")
         return X, y, sample_weight
-
-    def _check_X(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "tree_")
-        X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_, self)
-        return X
 
     def apply(self, X: Any) -> np.ndarray:
         """Index (into ``tree_``'s arrays) of the leaf each sample falls in, shape (n_samples,)."""

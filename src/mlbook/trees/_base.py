@@ -1,0 +1,57 @@
+"""Checks and pieces shared by the trees, the forests and the boosted ensembles.
+
+Each helper here is written once and used by ``tree.py``, ``forest.py`` and ``boosting.py``:
+the integer hyper-parameter check, the input check of a fitted estimator, the class encoding
+of the boosting classifiers and the averaged impurity importance of an ensemble.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ..validation import as_float_array, check_is_fitted, check_n_features, check_positive
+
+
+def check_int_param(value: Any, name: str, low: int = 1, *, allow_none: bool = False) -> None:
+    """Refuse a hyper-parameter that is not an integer ``>= low`` (or None, when allowed).
+
+    A value of the wrong type raises ``TypeError``, an integer below ``low`` ``ValueError``.
+    """
+    if allow_none and value is None:
+        return
+    check_positive(value, name, integer=True)  # an integer >= 1
+    if value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+
+
+def encode_classes(y: np.ndarray, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted class labels and each sample's class index; refuse a y with a single class."""
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if classes.size < 2:
+        raise ValueError(f"y holds a single class ({classes[0]!r}); {who} needs at least two")
+    return classes, y_idx
+
+
+def mean_tree_importances(trees: Iterable[Any]) -> np.ndarray:
+    """Mean of the trees' normalised impurity importances, renormalised to sum to 1."""
+    imp = np.mean([t.feature_importances_ for t in trees], axis=0)
+    total = imp.sum()
+    return imp / total if total > 0 else imp
+
+
+class FittedInputMixin:
+    """``_check_X``: the input check every fitted estimator of the package runs before predicting.
+
+    ``_fitted_attribute`` names the attribute that ``fit`` sets (``tree_`` for a tree,
+    ``estimators_`` for an ensemble).
+    """
+
+    _fitted_attribute = "estimators_"
+
+    def _check_X(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, self._fitted_attribute)
+        X = as_float_array(X, "X", ndim=2)
+        check_n_features(X, self.n_features_in_, self)
+        return X

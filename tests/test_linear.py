@@ -48,6 +48,23 @@ def test_linear_regression_gd_and_sgd_reach_least_squares():
     assert sgd.n_iter_ == 200 * 10 and sgd.loss_history_.shape == (201,)
 
 
+@pytest.mark.parametrize("n,d,seed", [(40, 2, 0), (90, 4, 1)])
+def test_sgd_with_one_full_batch_is_gradient_descent(n, d, seed):
+    # "gd" and "sgd" share one loop: a single batch of all n rows gives the same steps in any order
+    X, y = regression_data(n, d, seed)
+    gd = LinearRegression(solver="gd", lr=0.05, n_epochs=200).fit(X, y)
+    sgd = LinearRegression(solver="sgd", lr=0.05, n_epochs=200, batch_size=n, random_state=seed).fit(X, y)
+    assert gd.n_iter_ == sgd.n_iter_ == 200
+    np.testing.assert_allclose(sgd.coef_, gd.coef_, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(sgd.loss_history_, gd.loss_history_, rtol=1e-9)
+
+
+def test_gd_stops_at_tolerance_without_recording_the_unmade_step():
+    X, y = regression_data(50, 3, 2)
+    m = LinearRegression(solver="gd", lr=0.1, n_epochs=100000, tol=1e-6).fit(X, y)
+    assert 0 < m.n_iter_ < 100000 and len(m.loss_history_) == m.n_iter_ + 1
+
+
 def test_sgd_is_reproducible_with_random_state():
     X, y = regression_data(50, 2, 4)
     a = LinearRegression(solver="sgd", lr=0.01, n_epochs=5, batch_size=7, random_state=3).fit(X, y)

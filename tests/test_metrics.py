@@ -107,6 +107,10 @@ def test_curves_refuse_bad_input():
         M.roc_curve([1, 1, 1], [0.2, 0.5, 0.9])
     with pytest.raises(ValueError, match="equal length"):
         M.precision_recall_curve([0, 1, 1], [0.2, 0.5])
+    with pytest.raises(ValueError, match="1-D"):
+        M.roc_curve([[0, 1]], [0.2, 0.5])
+    with pytest.raises(ValueError, match="NaN"):
+        M.roc_curve([0.0, np.nan, 1.0], [0.2, 0.5, 0.7])
     with pytest.raises(TypeError, match="numeric"):
         M.roc_curve([0, 1], ["a", "b"])
     with pytest.raises(TypeError, match="numeric"):

@@ -41,6 +41,8 @@ def test_kfold_refuses_random_state_without_shuffle_and_bad_sizes():
         KFold(2.5)
     with pytest.raises(ValueError, match="folds from 3 samples"):
         list(KFold(5).split(np.zeros(3)))
+    with pytest.raises(ValueError, match="folds from 3 samples"):
+        list(StratifiedKFold(5).split(np.zeros(3), [0, 1, 0]))
 
 
 def test_stratified_kfold_keeps_proportions():
@@ -84,3 +86,5 @@ def test_learning_curve_shapes_and_trend():
     assert va[-1].mean() > va[0].mean()
     with pytest.raises(ValueError, match="train_sizes"):
         learning_curve(Ridge(), X, y, [500], cv=4)
+    with pytest.raises(ValueError, match="rows"):
+        learning_curve(Ridge(), X, y[:-1], [8, 30], cv=4)

@@ -12,21 +12,27 @@ import numpy as np
 from .validation import as_float_array
 
 
+def _labels(v: Any, name: str) -> np.ndarray:
+    """A 1-D, non-empty label array with no NaN (labels may be of any type)."""
+    a = np.asarray(v)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got an array of shape {a.shape}")
+    if a.size == 0:
+        raise ValueError(f"{name} is empty")
+    if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return a
+
+
+def _same_length(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"y_true has {len(y_true)} values but y_pred has {len(y_pred)}; they must match")
+    return y_true, y_pred
+
+
 def _labels_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     """Two 1-D label arrays of the same length with no NaN."""
-    out = []
-    for name, v in (("y_true", y_true), ("y_pred", y_pred)):
-        a = np.asarray(v)
-        if a.ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got an array of shape {a.shape}")
-        if a.size == 0:
-            raise ValueError(f"{name} is empty")
-        if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
-            raise ValueError(f"{name} contains NaN or infinite values")
-        out.append(a)
-    if len(out[0]) != len(out[1]):
-        raise ValueError(f"y_true has {len(out[0])} values but y_pred has {len(out[1])}; they must match")
-    return out[0], out[1]
+    return _same_length(_labels(y_true, "y_true"), _labels(y_pred, "y_pred"))
 
 
 def confusion_matrix(y_true: Any, y_pred: Any, labels: Any = None) -> np.ndarray:
@@ -76,9 +82,9 @@ def precision_recall_f1(y_true: Any, y_pred: Any, pos_label: Any = 1) -> tuple[f
 
 
 def _binary_scores(y_true: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
-    y_true = np.asarray(y_true)
+    y_true = _labels(y_true, "y_true")
     s = as_float_array(scores, "scores", ndim=1)
-    if y_true.ndim != 1 or len(y_true) != len(s):
+    if len(y_true) != len(s):
         raise ValueError(f"y_true (shape {y_true.shape}) and scores (shape {s.shape}) must be 1-D of equal length")
     classes = np.unique(y_true)
     if len(classes) != 2:
@@ -151,11 +157,8 @@ def auc(x: Any, y: Any) -> float:
 
 
 def _regression_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    y_true = as_float_array(y_true, "y_true", ndim=1)
-    y_pred = as_float_array(y_pred, "y_pred", ndim=1)
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"y_true has {len(y_true)} values but y_pred has {len(y_pred)}; they must match")
-    return y_true, y_pred
+    """Two 1-D float arrays of the same length with no NaN."""
+    return _same_length(as_float_array(y_true, "y_true", ndim=1), as_float_array(y_pred, "y_pred", ndim=1))
 
 
 def mean_squared_error(y_true: Any, y_pred: Any) -> float:

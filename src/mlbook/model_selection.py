@@ -38,9 +38,12 @@ class KFold:
     def get_n_splits(self, X: Any = None, y: Any = None, groups: Any = None) -> int:
         return self.n_splits
 
-    def _order(self, n: int) -> np.ndarray:
+    def _check_size(self, n: int) -> None:
         if self.n_splits > n:
             raise ValueError(f"cannot make {self.n_splits} folds from {n} samples")
+
+    def _order(self, n: int) -> np.ndarray:
+        self._check_size(n)
         return np.random.default_rng(self.random_state).permutation(n) if self.shuffle else np.arange(n)
 
     def split(self, X: Any, y: Any = None, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -63,9 +66,8 @@ class StratifiedKFold(KFold):
     def split(self, X: Any, y: Any = None, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         if y is None:
             raise ValueError("StratifiedKFold.split needs the labels y")
-        y = np.asarray(y)
-        if len(y) != len(X):
-            raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+        _, y = _as_arrays(X, y)
+        self._check_size(len(y))
         rng = np.random.default_rng(self.random_state)
         fold_of = np.empty(len(y), dtype=np.int64)
         offset = 0
@@ -76,10 +78,15 @@ class StratifiedKFold(KFold):
             # deal the class's members round-robin, continuing where the last class stopped
             fold_of[members] = (offset + np.arange(len(members))) % self.n_splits
             offset += len(members)
-        if self.n_splits > len(y):
-            raise ValueError(f"cannot make {self.n_splits} folds from {len(y)} samples")
         for k in range(self.n_splits):
             yield np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)
+
+
+def _as_arrays(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+    return X, y
 
 
 def _splits(cv: Any, estimator: Any, X: Any, y: Any) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -107,9 +114,7 @@ def cross_val_score(estimator: Any, X: Any, y: Any, *, cv: Any = 5,
     -------
     ndarray of shape (n_splits,)
     """
-    X, y = np.asarray(X), np.asarray(y)
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+    X, y = _as_arrays(X, y)
     scores = []
     for train, test in _splits(cv, estimator, X, y):
         model = clone(estimator).fit(X[train], y[train])  # a new, unfitted copy per fold
@@ -130,7 +135,7 @@ def learning_curve(estimator: Any, X: Any, y: Any, train_sizes: Any, *, cv: Any 
     train_sizes : ndarray of shape (n_sizes,)
     train_scores, val_scores : ndarray of shape (n_sizes, n_splits)
     """
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _as_arrays(X, y)
     sizes = np.asarray(train_sizes, dtype=np.int64)
     splits = _splits(cv, estimator, X, y)
     if sizes.min() < 1 or sizes.max() > min(len(tr) for tr, _ in splits):

@@ -99,7 +99,6 @@ class LinearRegression(_LinearPredictor):
         check_positive(self.tol, "tol", strict=False)
         w, b = np.zeros(d), 0.0
         history = [squared_loss(X, y, w, b)]
-        n_iter = 0
         with np.errstate(over="ignore", invalid="ignore"):
             w, b, n_iter = self._descend(X, y, w, b, history)
         if not (np.all(np.isfinite(w)) and np.isfinite(history[-1])):
@@ -111,34 +110,31 @@ class LinearRegression(_LinearPredictor):
 
     def _descend(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
                  history: list[float]) -> tuple[np.ndarray, float, int]:
-        """Run "gd" or "sgd" from (w, b), appending the loss after every epoch to ``history``."""
+        """Run "gd" or "sgd" from (w, b), appending the loss after every epoch to ``history``.
+
+        Full-batch descent is minibatch SGD with a single batch of all n rows in their
+        original order, so both solvers share one loop; only ``"gd"`` checks ``tol``.
+        """
         n = len(y)
+        full_batch = self.solver == "gd"
+        if not full_batch:
+            check_positive(self.batch_size, "batch_size", integer=True)
+        bs = n if full_batch else min(self.batch_size, n)
+        rng = np.random.default_rng(self.random_state)
         n_iter = 0
-        if self.solver == "gd":
-            for _ in range(self.n_epochs):
-                if not np.isfinite(history[-1]):
-                    break
-                r = X @ w + b - y                        # residuals, (n,)
-                gw, gb = X.T @ r / n, r.mean()           # gradient of (1/2n)||r||²
-                if np.sqrt(gw @ gw + gb * gb) < self.tol:
-                    break
+        for _ in range(self.n_epochs):
+            if not np.isfinite(history[-1]):
+                break
+            order = np.arange(n) if full_batch else rng.permutation(n)
+            for start in range(0, n, bs):
+                idx = order[start:start + bs]
+                r = X[idx] @ w + b - y[idx]                    # residuals of the batch, (m,)
+                gw, gb = X[idx].T @ r / len(idx), r.mean()     # gradient of (1/2m)||r||²
+                if full_batch and np.sqrt(gw @ gw + gb * gb) < self.tol:
+                    return w, b, n_iter
                 w, b = w - self.lr * gw, b - self.lr * gb
                 n_iter += 1
-                history.append(squared_loss(X, y, w, b))
-        else:
-            check_positive(self.batch_size, "batch_size", integer=True)
-            bs = min(self.batch_size, n)
-            rng = np.random.default_rng(self.random_state)
-            for _ in range(self.n_epochs):
-                if not np.isfinite(history[-1]):
-                    break
-                order = rng.permutation(n)
-                for start in range(0, n, bs):
-                    idx = order[start:start + bs]
-                    r = X[idx] @ w + b - y[idx]
-                    w, b = w - self.lr * X[idx].T @ r / len(idx), b - self.lr * r.mean()
-                    n_iter += 1
-                history.append(squared_loss(X, y, w, b))
+            history.append(squared_loss(X, y, w, b))
         return w, b, n_iter
 
 

@@ -58,3 +58,20 @@ def test_check_positive_refuses(value, kwargs, err):
 def test_check_positive_accepts():
     v.check_positive(0.0, "alpha", strict=False)
     v.check_positive(3, "n", integer=True)
+
+
+def test_as_label_array_keeps_label_types_and_refuses_bad_shapes():
+    assert v.as_label_array(["a", "b"]).tolist() == ["a", "b"]
+    with pytest.raises(ValueError, match="1-D"):
+        v.as_label_array([[0, 1]])
+    with pytest.raises(ValueError, match="empty"):
+        v.as_label_array([])
+    with pytest.raises(ValueError, match="NaN"):
+        v.as_label_array([0.0, np.nan])
+
+
+def test_encode_classes_sorts_and_refuses_one_class():
+    classes, idx = v.encode_classes(np.array(["dog", "cat", "dog"]), "Model")
+    assert classes.tolist() == ["cat", "dog"] and idx.tolist() == [1, 0, 1]
+    with pytest.raises(ValueError, match="Model needs at least 2 classes"):
+        v.encode_classes(np.array([3, 3]), "Model")

@@ -9,19 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_float_array
-
-
-def _labels(v: Any, name: str) -> np.ndarray:
-    """A 1-D, non-empty label array with no NaN (labels may be of any type)."""
-    a = np.asarray(v)
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got an array of shape {a.shape}")
-    if a.size == 0:
-        raise ValueError(f"{name} is empty")
-    if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return a
+from .validation import as_float_array, as_label_array
 
 
 def _same_length(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -32,7 +20,7 @@ def _same_length(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np
 
 def _labels_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     """Two 1-D label arrays of the same length with no NaN."""
-    return _same_length(_labels(y_true, "y_true"), _labels(y_pred, "y_pred"))
+    return _same_length(as_label_array(y_true, "y_true"), as_label_array(y_pred, "y_pred"))
 
 
 def confusion_matrix(y_true: Any, y_pred: Any, labels: Any = None) -> np.ndarray:
@@ -82,7 +70,7 @@ def precision_recall_f1(y_true: Any, y_pred: Any, pos_label: Any = 1) -> tuple[f
 
 
 def _binary_scores(y_true: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
-    y_true = _labels(y_true, "y_true")
+    y_true = as_label_array(y_true, "y_true")
     s = as_float_array(scores, "scores", ndim=1)
     if len(y_true) != len(s):
         raise ValueError(f"y_true (shape {y_true.shape}) and scores (shape {s.shape}) must be 1-D of equal length")

@@ -45,6 +45,35 @@ def as_float_array(x: Any, name: str = "X", *, ndim: int | tuple[int, ...] | Non
     return arr
 
 
+def as_label_array(y: Any, name: str = "y") -> np.ndarray:
+    """Validate class labels (or any 1-D targets kept as they are): 1-D, not empty, no NaN.
+
+    Labels may be of any type (ints, strings ...); they are not converted to float.
+    """
+    arr = np.asarray(y)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got an array of shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty; at least one label is needed")
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return arr
+
+
+def encode_classes(y: np.ndarray, who: str, min_classes: int = 2) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted class labels and each sample's class index (0..K-1); refuse fewer than ``min_classes``.
+
+    ``who`` names the model in the error message, e.g. ``"LogisticRegression"``.
+    """
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if classes.size < min_classes:
+        raise ValueError(
+            f"{who} needs at least {min_classes} classes in y, got {classes.size} ({classes.tolist()}); "
+            "a classifier cannot be fitted to a single class"
+        )
+    return classes, y_idx
+
+
 def check_X_y(X: Any, y: Any, *, y_numeric: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Validate a design matrix of shape (n_samples, n_features) and targets of shape (n_samples,).
 
@@ -55,11 +84,7 @@ def check_X_y(X: Any, y: Any, *, y_numeric: bool = True) -> tuple[np.ndarray, np
     if y_numeric:
         y = as_float_array(y, "y", ndim=1)
     else:
-        y = np.asarray(y)
-        if y.ndim != 1:
-            raise ValueError(f"y must be 1-D, got an array of shape {y.shape}")
-        if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
-            raise ValueError("y contains NaN or infinite values")
+        y = as_label_array(y, "y")
     if X.shape[0] != y.shape[0]:
         raise ValueError(
             f"X and y have different numbers of samples: X has {X.shape[0]} rows, y has {y.shape[0]} values"

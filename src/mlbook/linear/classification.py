@@ -14,7 +14,8 @@ from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ..validation import as_float_array, check_is_fitted, check_n_features, check_positive, check_X_y
+from ..validation import (as_float_array, check_is_fitted, check_n_features, check_positive, check_X_y,
+                          encode_classes)
 
 
 def sigmoid(z: Any) -> np.ndarray:
@@ -46,17 +47,6 @@ def softmax(O: Any, axis: int = -1) -> np.ndarray:
     O = np.asarray(O, dtype=np.float64)
     E = np.exp(O - O.max(axis=axis, keepdims=True))   # the largest entry becomes exp(0) = 1
     return E / E.sum(axis=axis, keepdims=True)
-
-
-def _encode(y: np.ndarray, estimator: object, min_classes: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Map labels to 0..K-1; refuse fewer than two classes."""
-    classes, y_idx = np.unique(y, return_inverse=True)
-    if len(classes) < min_classes:
-        raise ValueError(
-            f"{type(estimator).__name__} needs at least {min_classes} classes in y, got {len(classes)} "
-            f"({classes.tolist()}); a classifier cannot be fitted to a single class"
-        )
-    return classes, y_idx
 
 
 class _LinearClassifier(ClassifierMixin, BaseEstimator):
@@ -121,7 +111,7 @@ class LogisticRegression(_LinearClassifier):
             raise ValueError(f"penalty must be 'l2' or None, got {self.penalty!r}")
         check_positive(self.C, "C")
         check_positive(self.max_iter, "max_iter", integer=True)
-        self.classes_, t = _encode(y, self)
+        self.classes_, t = encode_classes(y, type(self).__name__)
         if len(self.classes_) > 2:
             raise ValueError(f"LogisticRegression is binary but y has {len(self.classes_)} classes; "
                              "use SoftmaxRegression for more than two")
@@ -225,7 +215,7 @@ class SoftmaxRegression(_LinearClassifier):
         check_positive(self.alpha, "alpha", strict=False)
         if self.solver not in ("lbfgs", "sgd"):
             raise ValueError(f"solver must be 'lbfgs' or 'sgd', got {self.solver!r}")
-        self.classes_, t = _encode(y, self)
+        self.classes_, t = encode_classes(y, type(self).__name__)
         n, d = X.shape
         K = len(self.classes_)
         self.n_features_in_ = d

@@ -26,14 +26,6 @@ def check_int_param(value: Any, name: str, low: int = 1, *, allow_none: bool = F
         raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
 
 
-def encode_classes(y: np.ndarray, who: str) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted class labels and each sample's class index; refuse a y with a single class."""
-    classes, y_idx = np.unique(y, return_inverse=True)
-    if classes.size < 2:
-        raise ValueError(f"y holds a single class ({classes[0]!r}); {who} needs at least two")
-    return classes, y_idx
-
-
 def mean_tree_importances(trees: Iterable[Any]) -> np.ndarray:
     """Mean of the trees' normalised impurity importances, renormalised to sum to 1."""
     imp = np.mean([t.feature_importances_ for t in trees], axis=0)

@@ -13,7 +13,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ..validation import as_float_array, check_is_fitted, check_positive, check_X_y
-from ._base import FittedInputMixin, check_int_param, encode_classes, mean_tree_importances
+from ..validation import encode_classes
+from ._base import FittedInputMixin, check_int_param, mean_tree_importances
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 

@@ -10,18 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from ..validation import as_label_array
+
 CRITERIA = ("entropy", "gini", "misclassification")
-
-
-def _labels(y: Any, name: str = "y") -> np.ndarray:
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got an array of shape {y.shape}")
-    if y.size == 0:
-        raise ValueError(f"{name} is empty; at least one label is needed")
-    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return y
 
 
 def impurity_from_counts(counts: Any, criterion: str = "entropy") -> np.ndarray:
@@ -78,7 +69,7 @@ def entropy(y: Any) -> float:
 
     0 for a pure node and :math:`\\log_2 C` for :math:`C` equally frequent classes.
     """
-    return float(impurity_from_counts(_counts(_labels(y)), "entropy"))
+    return float(impurity_from_counts(_counts(as_label_array(y)), "entropy"))
 
 
 def gini(y: Any) -> float:
@@ -90,17 +81,17 @@ def gini(y: Any) -> float:
 
     at most :math:`1 - 1/C` (all :math:`C` classes equally frequent).
     """
-    return float(impurity_from_counts(_counts(_labels(y)), "gini"))
+    return float(impurity_from_counts(_counts(as_label_array(y)), "gini"))
 
 
 def misclassification_error(y: Any) -> float:
     """Fraction of a node's samples that differ from its majority class, :math:`1 - \\max_k p_k`."""
-    return float(impurity_from_counts(_counts(_labels(y)), "misclassification"))
+    return float(impurity_from_counts(_counts(as_label_array(y)), "misclassification"))
 
 
 def _check_pair(feature: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    feature = _labels(feature, "feature")
-    y = _labels(y, "y")
+    feature = as_label_array(feature, "feature")
+    y = as_label_array(y, "y")
     if feature.shape[0] != y.shape[0]:
         raise ValueError(
             f"feature and y have different lengths: feature has {feature.shape[0]} values, y has {y.shape[0]}"

@@ -257,3 +257,14 @@ def test_mlp_predict_proba_and_dropout_layers():
     for bad in (-0.1, 1.0, "0.5"):
         with pytest.raises(ValueError):
             nn.MLP([4, 3], dropout=bad)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.25, np.float64(0.5)])
+def test_dropout_probability_shared_check(p):
+    # Dropout and MLP use one check: any number in [0, 1), NumPy scalars included
+    assert nn.Dropout(p).p == float(p)
+    kinds = [type(layer).__name__ for layer in nn.MLP([3, 4, 2], dropout=p).layers]
+    assert ("Dropout" in kinds) == (p > 0)
+    for bad in (1.0, -0.5, True, None):
+        with pytest.raises(ValueError, match="dropout probability"):
+            nn.Dropout(bad)

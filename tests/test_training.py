@@ -67,6 +67,10 @@ def test_bad_input_refused():
     X, y = _data()
     with pytest.raises(ValueError):
         training.make_loader(X, y[:-1])
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        training.make_loader(X_nan, y)
     with pytest.raises((ValueError, TypeError)):
         training.make_loader(X, y, batch_size=0)
     model = _model()

@@ -33,6 +33,30 @@ def _check_fans(fan_in: Any, fan_out: Any) -> tuple[int, int]:
     return int(fan_in), int(fan_out)
 
 
+def _draw(fan_in: int, fan_out: int, std: float, *, uniform: bool, random_state: Any) -> np.ndarray:
+    """Zero-mean weights of standard deviation ``std``, shape (fan_in, fan_out).
+
+    ``N(0, std²)``, or with ``uniform=True`` the uniform law of the same variance: ``U(-a, a)``
+    has variance ``a²/3``, so ``a = sqrt(3)·std``.
+    """
+    rng = as_generator(random_state)
+    if uniform:
+        a = np.sqrt(3.0) * std
+        return rng.uniform(-a, a, size=(fan_in, fan_out))
+    return rng.normal(0.0, std, size=(fan_in, fan_out))
+
+
+def _xavier_std(fan_in: Any, fan_out: Any, gain: Any) -> tuple[int, int, float]:
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    check_positive(gain, "gain")
+    return fan_in, fan_out, gain * np.sqrt(2.0 / (fan_in + fan_out))  # ½(n_in + n_out)σ² = gain²
+
+
+def _he_std(fan_in: Any, fan_out: Any) -> tuple[int, int, float]:
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    return fan_in, fan_out, np.sqrt(2.0 / fan_in)  # ½ n_in σ² = 1
+
+
 def xavier_uniform(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state: Any = None) -> np.ndarray:
     """Glorot & Bengio (2010) uniform initialisation, ``U(-a, a)``.
 
@@ -58,10 +82,7 @@ def xavier_uniform(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state
     gives ``σ² = 2 / (n_in + n_out)``, and ``U(-a, a)`` has variance ``a²/3``, so
     ``a = gain · sqrt(6 / (n_in + n_out))``.
     """
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    check_positive(gain, "gain")
-    a = gain * np.sqrt(6.0 / (fan_in + fan_out))
-    return as_generator(random_state).uniform(-a, a, size=(fan_in, fan_out))
+    return _draw(*_xavier_std(fan_in, fan_out, gain), uniform=True, random_state=random_state)
 
 
 def xavier_normal(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state: Any = None) -> np.ndarray:
@@ -71,10 +92,7 @@ def xavier_normal(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state:
     -------
     ndarray of shape (fan_in, fan_out)
     """
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    check_positive(gain, "gain")
-    std = gain * np.sqrt(2.0 / (fan_in + fan_out))
-    return as_generator(random_state).normal(0.0, std, size=(fan_in, fan_out))
+    return _draw(*_xavier_std(fan_in, fan_out, gain), uniform=False, random_state=random_state)
 
 
 def he_normal(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
@@ -90,8 +108,7 @@ def he_normal(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndar
     ``E[h²]`` constant through the layers needs ``n_in σ² / 2 = 1``, i.e. ``σ² = 2 / n_in``
     (torch: ``kaiming_normal_(w, nonlinearity="relu")``, mode ``fan_in``).
     """
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    return as_generator(random_state).normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+    return _draw(*_he_std(fan_in, fan_out), uniform=False, random_state=random_state)
 
 
 def he_uniform(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
@@ -101,9 +118,7 @@ def he_uniform(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.nda
     -------
     ndarray of shape (fan_in, fan_out)
     """
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    a = np.sqrt(6.0 / fan_in)
-    return as_generator(random_state).uniform(-a, a, size=(fan_in, fan_out))
+    return _draw(*_he_std(fan_in, fan_out), uniform=True, random_state=random_state)
 
 
 def normal(fan_in: int, fan_out: int, *, std: float = 1.0, random_state: Any = None) -> np.ndarray:
@@ -115,4 +130,4 @@ def normal(fan_in: int, fan_out: int, *, std: float = 1.0, random_state: Any = N
     """
     fan_in, fan_out = _check_fans(fan_in, fan_out)
     check_positive(std, "std")
-    return as_generator(random_state).normal(0.0, std, size=(fan_in, fan_out))
+    return _draw(fan_in, fan_out, float(std), uniform=False, random_state=random_state)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .runtime import device as _default_device
 from .runtime import progress
-from .validation import check_positive
+from .validation import as_float_array, check_positive
 
 __all__ = ["make_loader", "evaluate", "train_epoch", "fit"]
 
@@ -29,12 +29,10 @@ def make_loader(X: Any, y: Any, *, batch_size: int = 64, shuffle: bool = True,
     from torch.utils.data import DataLoader, TensorDataset
 
     check_positive(batch_size, "batch_size", integer=True)
-    X = np.asarray(X.detach().cpu() if hasattr(X, "detach") else X)
+    X = as_float_array(X, "X")  # numeric, finite, non-empty (torch tensors are converted)
     y = np.asarray(y.detach().cpu() if hasattr(y, "detach") else y)
     if X.ndim < 2 or X.shape[0] != y.shape[0]:
         raise ValueError(f"X must have one row per label: got X of shape {X.shape} and y of shape {y.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X contains NaN or infinite values")
     Xt = torch.as_tensor(X, dtype=torch.float32)
     yt = torch.as_tensor(y, dtype=torch.int64 if y.dtype.kind in "iub" else torch.float32)
     gen = torch.Generator().manual_seed(random_state) if random_state is not None else None

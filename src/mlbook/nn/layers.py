@@ -25,6 +25,13 @@ _INITS: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+def check_dropout_probability(p: Any, name: str = "p") -> float:
+    """Refuse a dropout probability outside [0, 1) (p = 1 would drop every unit and divide by 0)."""
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)) or not 0.0 <= p < 1.0:
+        raise ValueError(f"dropout probability {name} must be a number in [0, 1), got {p!r}")
+    return float(p)
+
+
 class Layer:
     """Base class: no parameters, nothing cached."""
 
@@ -193,9 +200,7 @@ class Dropout(Layer):
 
     def __init__(self, p: float = 0.5, *, random_state: Any = None):
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0.0 <= p < 1.0:
-            raise ValueError(f"dropout probability p must be a number in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p = check_dropout_probability(p, "p")
         self.rng = _init.as_generator(random_state)
 
     def forward(self, x: Any, *, training: bool = True) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import init as _init
 from ..validation import as_float_array, check_positive
-from .layers import GELU, BatchNorm1d, Dropout, Layer, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
+from .layers import GELU, check_dropout_probability, BatchNorm1d, Dropout, Layer, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "gelu": GELU}
 
@@ -41,8 +41,7 @@ class MLP:
             raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes}")
         for s in sizes:
             check_positive(s, "every layer size", integer=True)
-        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0.0 <= dropout < 1.0:
-            raise ValueError(f"dropout must be a probability in [0, 1), got {dropout!r}")
+        dropout = check_dropout_probability(dropout, "dropout")
         if activation not in _ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; choose one of {sorted(_ACTIVATIONS)}")
         rng = _init.as_generator(random_state)

@@ -81,7 +81,7 @@ def _render(draw: Callable[..., Any], params: dict[str, Any], dpi: int) -> bytes
     return figure_to_png(fig, dpi=dpi)
 
 
-def _static_control(name: str, values: list[Any], label: str):
+def _static_control(values: list[Any], label: str):
     import ipywidgets as w
 
     options = [(_label(v), i) for i, v in enumerate(values)]
@@ -94,7 +94,7 @@ def _static_control(name: str, values: list[Any], label: str):
     return ctl
 
 
-def _live_control(name: str, values: list[Any], label: str):
+def _live_control(values: list[Any], label: str):
     import ipywidgets as w
 
     style = {"description_width": "initial"}
@@ -153,7 +153,7 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
     text = {n: labels.get(n, n) for n in names}
 
     if _resolve_mode(live):
-        controls = {n: _live_control(n, grids[n], text[n]) for n in names}
+        controls = {n: _live_control(grids[n], text[n]) for n in names}
         image = w.Image(format="png", value=_render(draw, {n: c.value for n, c in controls.items()}, dpi))
 
         def redraw(_change: Any = None) -> None:
@@ -165,7 +165,7 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
         box.controls, box.live, box.n_frames = controls, True, 1
         return box
 
-    controls = {n: _static_control(n, grids[n], text[n]) for n in names}
+    controls = {n: _static_control(grids[n], text[n]) for n in names}
 
     links = []
 

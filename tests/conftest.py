@@ -20,6 +20,12 @@ def notebook_paths() -> list[Path]:
     return sorted(p for p in CHAPTERS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
+def builds_widgets(path: Path) -> bool:
+    """Whether a notebook's code builds a flipbook (tests/test_live_widgets.py executes those)."""
+    nb = load_notebook(path)
+    return any(c["cell_type"] == "code" and "flipbook(" in cell_source(c) for c in nb["cells"])
+
+
 def load_notebook(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 

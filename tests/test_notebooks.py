@@ -69,3 +69,70 @@ def test_references_appendix_is_up_to_date():
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "references.py"), "--check"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+COMPARISONS = {"allclose", "isclose", "array_equal", "array_equiv", "equal", "assert_allclose"}
+
+
+def _code_for_ast(source: str) -> str:
+    """A code cell without IPython magics and shell escapes, so that ``ast`` can parse it."""
+    return "\n".join("" if line.startswith(("%", "!")) else line for line in source.splitlines())
+
+
+def unasserted_comparisons(source: str) -> list[str]:
+    """Comparisons a cell computes without asserting: they cannot fail under nbval.
+
+    A call to ``allclose``/``isclose``/``array_equal``/``torch.equal`` must sit inside an ``assert``
+    (or be replaced by ``mlbook.check``); a ``print`` must not print a comparison (``a == b``, a
+    call to one of those functions), since a printed ``False`` fails nothing.
+    """
+    import ast
+
+    tree = ast.parse(_code_for_ast(source))
+    inside_assert: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assert):
+            inside_assert.update(id(n) for n in ast.walk(node))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            owner = getattr(getattr(node.func, "value", None), "id", "")
+            is_comparison = name in COMPARISONS and not (name == "equal" and owner not in ("torch", "np", "numpy"))
+            if is_comparison and name != "assert_allclose" and id(node) not in inside_assert:
+                found.append(f"line {node.lineno}: {ast.unparse(node)[:80]}")
+            if name == "print":
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    for sub in ast.walk(arg):
+                        if isinstance(sub, ast.Compare) and any(isinstance(op, (ast.Eq, ast.NotEq)) for op in sub.ops):
+                            found.append(f"line {node.lineno}: prints {ast.unparse(sub)[:80]}")
+    return sorted(set(found))
+
+
+def test_the_detector_finds_print_only_checks():
+    assert unasserted_comparisons("print(np.allclose(a, b))")
+    assert unasserted_comparisons("ok = torch.allclose(a, b)\nprint(ok)")
+    assert unasserted_comparisons('print("same:", (a == b).all())')
+    assert not unasserted_comparisons("assert np.allclose(a, b), 'differ'")
+    assert not unasserted_comparisons("assert all(np.array_equal(x, y) for x, y in pairs)")
+    assert not unasserted_comparisons("check.close(a, b, rtol=1e-9, what='x')\nprint(a.max())")
+    assert not unasserted_comparisons("np.testing.assert_allclose(a, b)")
+
+
+def test_every_comparison_in_a_notebook_is_asserted(notebook):
+    path, nb = notebook
+    problems = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            problems += [f"cell {i} {p}" for p in unasserted_comparisons(cell_source(cell))]
+    assert not problems, (f"{rel(path)} compares without asserting (use mlbook.check.close/equal or assert):\n"
+                          + "\n".join(problems))
+
+
+def test_notebooks_show_code_through_the_region_helper(notebook):
+    """No slicing of inspect.getsource at string offsets, and no private names of mlbook."""
+    path, nb = notebook
+    code = "\n".join(cell_source(c) for c in nb["cells"] if c["cell_type"] == "code")
+    assert "inspect.getsource" not in code, f"{rel(path)}: show code with mlbook.source.show_source"
+    private = re.findall(r"\b(?:mlbook|trees|metrics|calculus|linear|nn|optim|init|model|net|[A-Z]\w*)\.(_[a-z]\w*)", code)
+    assert not private, f"{rel(path)} uses private names: {sorted(set(private))}"

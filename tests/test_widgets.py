@@ -56,29 +56,71 @@ def test_static_frames_are_ordered_like_the_controls():
     assert [o[0] for o in box.controls["k"].options] == ["1", "2"]
 
 
-def test_live_form_redraws_any_value_in_the_range():
+def test_live_range_redraws_any_value_in_the_range():
     calls.clear()
-    box = widgets.flipbook(draw, live=True, k=[0.5, 1.0, 4.0])
+    box = widgets.flipbook(draw, live=True, k=widgets.Range(0.5, 4.0))
     assert box.live is True and len(calls) == 1  # only the first frame is drawn up front
     slider = box.controls["k"]
     assert isinstance(slider, w.FloatSlider) and (slider.min, slider.max) == (0.5, 4.0)
     first = bytes(images(box)[0].value)
-    slider.value = 2.37  # not a grid value
+    slider.value = 2.37  # not a static frame
     assert calls[-1]["k"] == pytest.approx(2.37)
     assert bytes(images(box)[0].value) != first
 
 
-def test_live_form_uses_log_slider_for_log_spaced_grids_and_menus_for_labels():
-    box = widgets.flipbook(draw, live=True, k=[0.001, 0.01, 0.1, 1.0], kind=["x", "y"])
-    assert isinstance(box.controls["k"], w.FloatLogSlider)
-    assert isinstance(box.controls["kind"], w.Dropdown)
+def test_live_list_offers_exactly_the_listed_values():
+    box = widgets.flipbook(draw, live=True, k=[8, 32, 128], kind=["x", "y"])
+    k = box.controls["k"]
+    assert isinstance(k, w.SelectionSlider) and [v for _, v in k.options] == [8, 32, 128]
+    assert isinstance(box.controls["kind"], w.ToggleButtons)
+    with pytest.raises(Exception):
+        k.value = 9  # not offered, so it cannot reach the drawing function
     box.controls["kind"].value = "y"
     assert calls[-1]["kind"] == "y"
 
 
-def test_integer_grids_get_an_integer_slider():
-    box = widgets.flipbook(draw, live=True, k=[2, 5, 10])
-    assert isinstance(box.controls["k"], w.IntSlider)
+def test_live_log_and_integer_ranges():
+    box = widgets.flipbook(draw, live=True, k=widgets.Range(0.001, 1.0, log=True), j=widgets.Range(2, 10, integer=True))
+    assert isinstance(box.controls["k"], w.FloatLogSlider)
+    assert isinstance(box.controls["j"], w.IntSlider) and (box.controls["j"].min, box.controls["j"].max) == (2, 10)
+
+
+def test_range_grid_for_the_static_form():
+    assert widgets.Range(0.01, 1.0, log=True, frames=3).grid() == [0.01, 0.1, 1.0]
+    assert widgets.Range(1, 14, integer=True, frames=6).grid() == [1, 4, 6, 9, 11, 14]
+    box = widgets.flipbook(draw, live=False, k=widgets.Range(0.0, 1.0, frames=5))
+    assert box.n_frames == 5 and [o[0] for o in box.controls["k"].options] == ["0", "0.25", "0.5", "0.75", "1"]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(low=1.0, high=1.0), "low < high"),
+    (dict(low=0.0, high=1.0, log=True), "low > 0"),
+    (dict(low=0.5, high=3, integer=True), "whole-number"),
+    (dict(low=0.0, high=1.0, frames=1), "frames"),
+    (dict(low=0.0, high=float("inf")), "finite"),
+    (dict(low=0.0, high=1.0, start=2.0), "outside"),
+])
+def test_bad_ranges_are_refused(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        widgets.Range(**kwargs)
+
+
+def test_exercise_moves_every_control_and_names_the_failing_setting():
+    table = {2: "a", 5: "b"}
+
+    def lookup(depth, kind):
+        table[depth]
+        return draw(k=depth, kind=kind)
+
+    good = widgets.flipbook(lookup, live=True, depth=[2, 5], kind=["a", "b"])
+    drawn = widgets.exercise(good)
+    assert {d["depth"] for d in drawn} == {2, 5} and {d["kind"] for d in drawn} == {"a", "b"}
+    assert good in widgets.built()
+    bad = widgets.flipbook(lookup, live=True, depth=widgets.Range(2, 5, integer=True), kind=["a"])
+    with pytest.raises(RuntimeError, match=r"lookup failed at \{'depth': 3"):
+        widgets.exercise(bad)
+    with pytest.raises(ValueError, match="live"):
+        widgets.exercise(widgets.flipbook(draw, live=False, k=[1]))
 
 
 def test_environment_selects_the_form(monkeypatch):
@@ -102,8 +144,8 @@ def test_labels_are_shown():
     ({"k": [1, 1]}, ValueError, "repeated"),
     ({"k": [1, "a"]}, TypeError, "mixes"),
     ({"k": [1.0, float("nan")]}, ValueError, "NaN"),
-    ({"k": 3}, TypeError, "sequence"),
-    ({"k": "abc"}, TypeError, "sequence"),
+    ({"k": 3}, TypeError, "list of values"),
+    ({"k": "abc"}, TypeError, "list of values"),
     ({"k": list(range(21)), "j": list(range(20))}, ValueError, "frames"),
 ])
 def test_bad_grids_are_refused(grids, err, match):

@@ -88,6 +88,7 @@ def test_live_log_and_integer_ranges():
 def test_range_grid_for_the_static_form():
     assert widgets.Range(0.01, 1.0, log=True, frames=3).grid() == [0.01, 0.1, 1.0]
     assert widgets.Range(1, 14, integer=True, frames=6).grid() == [1, 4, 6, 9, 11, 14]
+    assert widgets.Range(0.01, 0.21, frames=[0.05, 0.2, 0.21]).grid() == [0.05, 0.2, 0.21]
     box = widgets.flipbook(draw, live=False, k=widgets.Range(0.0, 1.0, frames=5))
     assert box.n_frames == 5 and [o[0] for o in box.controls["k"].options] == ["0", "0.25", "0.5", "0.75", "1"]
 
@@ -97,6 +98,7 @@ def test_range_grid_for_the_static_form():
     (dict(low=0.0, high=1.0, log=True), "low > 0"),
     (dict(low=0.5, high=3, integer=True), "whole-number"),
     (dict(low=0.0, high=1.0, frames=1), "frames"),
+    (dict(low=0.0, high=1.0, frames=[0.5, 2.0]), "frames"),
     (dict(low=0.0, high=float("inf")), "finite"),
     (dict(low=0.0, high=1.0, start=2.0), "outside"),
 ])

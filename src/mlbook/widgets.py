@@ -58,9 +58,10 @@ class Range:
     ----------
     low, high : float
         The ends of the range, both included; ``low < high``.
-    frames : int, default 9
-        How many values the static website shows, spaced evenly (geometrically with ``log``),
-        ends included.
+    frames : int or sequence of numbers, default 9
+        The values the static website shows: how many, spaced evenly (geometrically with ``log``),
+        ends included; or the values themselves, to put frames where the picture changes (each
+        inside the range).
     log : bool, default False
         Slide on a logarithmic scale (``0 < low``): right for learning rates and weight scales.
     integer : bool, default False
@@ -71,7 +72,7 @@ class Range:
 
     low: float
     high: float
-    frames: int = 9
+    frames: int | tuple[float, ...] = 9
     log: bool = False
     integer: bool = False
     start: float | None = None
@@ -87,13 +88,20 @@ class Range:
             raise ValueError(f"a logarithmic Range needs low > 0, got low={self.low!r}")
         if self.integer and (float(self.low) != int(self.low) or float(self.high) != int(self.high)):
             raise ValueError(f"an integer Range needs whole-number ends, got {self.low!r} and {self.high!r}")
-        if not isinstance(self.frames, (int, np.integer)) or self.frames < 2:
-            raise ValueError(f"Range.frames must be an integer >= 2, got {self.frames!r}")
+        if isinstance(self.frames, (list, tuple, np.ndarray)):
+            object.__setattr__(self, "frames", tuple(self.frames))
+            outside = [v for v in self.frames if not (_is_number(v) and self.low <= v <= self.high)]
+            if outside or not self.frames:
+                raise ValueError(f"Range.frames must be numbers inside [{self.low!r}, {self.high!r}], got {outside or '[]'}")
+        elif not isinstance(self.frames, (int, np.integer)) or self.frames < 2:
+            raise ValueError(f"Range.frames must be an integer >= 2 or a list of values, got {self.frames!r}")
         if self.start is not None and not float(self.low) <= float(self.start) <= float(self.high):
             raise ValueError(f"Range.start = {self.start!r} lies outside [{self.low!r}, {self.high!r}]")
 
     def grid(self) -> list[float] | list[int]:
         """The values the static website shows."""
+        if isinstance(self.frames, tuple):
+            return [int(v) for v in self.frames] if self.integer else [float(v) for v in self.frames]
         lo, hi = float(self.low), float(self.high)
         pts = np.geomspace(lo, hi, self.frames) if self.log else np.linspace(lo, hi, self.frames)
         if self.integer:

@@ -257,6 +257,7 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
         _BUILT.append(weakref.ref(box))
         return box
 
+    # region: static form
     controls = {n: _grid_control(grids[n], text[n], by_index=True) for n in names}
     links = []
 
@@ -274,6 +275,7 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
         return stack
 
     root = build(0, {})
+    # endregion
     box = w.VBox([*controls.values(), root])
     box.controls, box.live, box.links = controls, False, links
     box.params, box.draw = params, draw

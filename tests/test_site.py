@@ -115,6 +115,59 @@ def test_vendored_scripts_are_served_by_the_site(site):
         assert (site / f).exists(), f
 
 
+def static_flipbook_problems(state: dict) -> tuple[int, list[str]]:
+    """Check the saved widget state of one page: every precomputed frame exists and is reachable.
+
+    Each ``Stack`` of frames must be linked (``jslink``) to a control with exactly as many options
+    as the stack has children, and every frame must be a non-empty PNG. Returns the number of
+    frames and the problems found.
+    """
+    models = state.get("state", {})
+    ref = lambda x: x.removeprefix("IPY_MODEL_")  # noqa: E731
+    linked = {}
+    for m in models.values():
+        if m["model_name"] == "LinkModel":
+            src, dst = m["state"]["source"], m["state"]["target"]
+            linked[ref(dst[0])] = ref(src[0])
+    frames, problems = 0, []
+    for key, m in models.items():
+        if m["model_name"] != "StackModel":
+            continue
+        children = [ref(c) for c in m["state"]["children"]]
+        control = models.get(linked.get(key, ""), {})
+        options = control.get("state", {}).get("_options_labels")
+        if options is None:
+            problems.append(f"stack {key[:8]} is not linked to a control with options")
+        elif len(options) != len(children):
+            problems.append(f"stack {key[:8]}: {len(children)} frames for {len(options)} options {options}")
+        for c in children:
+            child = models.get(c)
+            if child is None:
+                problems.append(f"stack {key[:8]}: frame {c[:8]} is missing from the page")
+            elif child["model_name"] == "ImageModel":
+                frames += 1
+                data = "".join(b.get("data", "") for b in child.get("buffers", []) if b.get("path") == ["value"])
+                if not data.startswith("iVBOR"):
+                    problems.append(f"stack {key[:8]}: frame {c[:8]} has no PNG image")
+    return frames, problems
+
+
+def test_every_static_widget_frame_exists(site):
+    pattern = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S)
+    total, pages, problems = 0, 0, []
+    for page in sorted(site.rglob("*.html")):
+        for block in pattern.findall(page.read_text(encoding="utf-8")):
+            import json
+
+            n, found = static_flipbook_problems(json.loads(block))
+            total += n
+            pages += n > 0
+            problems += [f"{page.relative_to(site)}: {p}" for p in found]
+    assert not problems, "\n".join(problems[:20])
+    assert pages >= 6 and total >= 50, (pages, total)
+    print(f"{total} static frames on {pages} pages, all present and linked")
+
+
 # ----------------------------------------------------------------------------- browser
 
 

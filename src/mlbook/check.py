@@ -24,11 +24,16 @@ import numpy as np
 __all__ = ["close", "equal"]
 
 
-def _as_array(x: Any, name: str) -> np.ndarray:
+def _torch_to_numpy(x: Any) -> Any:
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch tensor, on any device
-        x = x.detach().cpu().numpy()
+        return x.detach().cpu().numpy()
+    return x
+
+
+def _as_array(x: Any, name: str) -> np.ndarray:
+    x = _torch_to_numpy(x)
     arr = np.asarray(x)
-    if arr.dtype == object:
+    if arr.dtype.kind not in "biufc":
         raise TypeError(f"{name} must be numeric (an array, a tensor or a number), got {type(x).__name__}")
     return arr
 
@@ -85,7 +90,8 @@ def close(actual: Any, desired: Any, *, rtol: float = 1e-7, atol: float = 0.0, w
         raise AssertionError(f"{what}: non-finite mismatch at index {bad}: "
                              f"{a_b[bad].item()!r} against {d_b[bad].item()!r}")
     finite = np.isfinite(a_b)
-    diff = np.where(finite, np.abs(a_b - d_b), 0.0)
+    with np.errstate(invalid="ignore"):
+        diff = np.where(finite, np.abs(a_b - d_b), 0.0)
     scale = np.abs(d_b)
     allowed = atol + rtol * scale
     worst_abs = float(diff.max())
@@ -115,7 +121,7 @@ def equal(actual: Any, desired: Any, *, what: str = "check", quiet: bool = False
         When the shapes differ or any element differs; the message counts the differing elements
         and shows the first.
     """
-    a, d = _as_array(actual, "actual"), _as_array(desired, "desired")
+    a, d = np.asarray(_torch_to_numpy(actual)), np.asarray(_torch_to_numpy(desired))
     _shapes(a, d, what)
     a_b, d_b = np.broadcast_arrays(a, d)
     differ = a_b != d_b

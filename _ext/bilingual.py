@@ -7,6 +7,10 @@
   the page, sidebar, outline and browser tab.
 * Makes the notebooks' widgets precompute their frames (``MLBOOK_WIDGETS=static``), so that they
   respond on the website with no kernel.
+* Chinese search: the site's search index is built by Sphinx's Chinese language (jieba segments
+  Chinese text; English words are still indexed and stemmed), with every Chinese term of the
+  glossary added to jieba's dictionary so that a term such as 梯度下降 is indexed as one word;
+  ``bilingual.js`` segments a Chinese query into the index's words.
 """
 from __future__ import annotations
 
@@ -62,6 +66,22 @@ def add_static_path(app: Sphinx) -> None:
         app.config.html_static_path.append(here)
 
 
+def jieba_dictionary(app: Sphinx) -> None:
+    """Give the Chinese search the book's own terms: every Chinese term and accepted alternate of the
+    glossary becomes one word for jieba (one per line, the format of ``jieba.load_userdict``)."""
+    if app.config.html_search_language != "zh":
+        return
+    from mlbook import glossary
+
+    words = sorted({w.replace(" ", "") for t in glossary.load() for w in t.chinese_forms()
+                    if any("\u3400" <= ch <= "\u9fff" for ch in w)})
+    path = os.path.join(app.doctreedir, "search-terms-zh.txt")
+    os.makedirs(app.doctreedir, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("".join(f"{w}\n" for w in words))
+    app.config.html_search_options = {**(app.config.html_search_options or {}), "dict": path}
+
+
 def refresh_static(app: Sphinx, exception: Exception | None) -> None:
     """Sphinx neither overwrites a static file already in the output nor copies anything when no
     page changed, so copy this extension's files after every build: an edited switch is served."""
@@ -92,6 +112,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     app.connect("source-read", on_source_read)
     app.connect("builder-inited", add_static_path)
+    app.connect("builder-inited", jieba_dictionary)
     app.connect("build-finished", refresh_static)
     app.connect("html-page-context", drop_thebe, priority=900)
     app.add_js_file(None, body=EARLY_JS, priority=1)

@@ -318,3 +318,42 @@ def test_widget_slider_flips_frames_without_a_kernel(server, browser):
     assert after and after != before, "moving the slider did not change the frame"
     assert not p.errors, p.errors
     p.close()
+
+
+SEARCHES = [("gradient descent", "梯度下降"), ("cross-entropy", "交叉熵"), ("decision tree", "决策树"),
+            ("learning rate", "学习率"), ("information gain", "信息增益")]
+
+
+def search_count(page, server: str, query: str) -> int:
+    from urllib.parse import quote
+
+    page.goto(f"{server}/search.html?q={quote(query)}", wait_until="load")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results p.search-summary, .search-summary');"
+        " return s && !/Preparing|Searching/.test(s.textContent); }", timeout=20000)
+    return page.locator("#search-results ul.search li").count()
+
+
+def test_search_finds_chinese_terms_as_well_as_english(server, browser):
+    p = Page(browser, locale="zh-CN")
+    counts = {}
+    for en, zh in SEARCHES:
+        counts[en], counts[zh] = search_count(p.page, server, en), search_count(p.page, server, zh)
+    print("search results:", counts)
+    for en, zh in SEARCHES:
+        assert counts[en] > 0, (en, counts)
+        assert counts[zh] >= counts[en], f"{zh} finds {counts[zh]} pages, {en} finds {counts[en]}"
+    # the results list shows clean titles in each language mode
+    search_count(p.page, server, "梯度下降")
+    p.page.wait_for_function("() => window.mlbookLanguage !== undefined")
+    titles = p.page.evaluate("() => [...document.querySelectorAll('#search-results li a')]"
+                             ".filter(a => a.offsetParent).map(a => a.innerText).join(' ')")
+    assert titles and " | " not in titles and re.search(r"[\u4e00-\u9fff]", titles), titles
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    p.page.screenshot(path=str(SHOTS / "search-zh.png"), full_page=False)
+    p.page.click("#lang-btn-en")
+    titles = p.page.evaluate("() => [...document.querySelectorAll('#search-results li a')]"
+                             ".filter(a => a.offsetParent).map(a => a.innerText).join(' ')")
+    assert titles and not re.search(r"[\u4e00-\u9fff]", titles), titles
+    assert not p.errors, p.errors
+    p.close()

@@ -37,6 +37,28 @@
     window.MathJax.Hub = hub;
   }
 
+  // Chinese search. Sphinx's query splitter keeps a run of Chinese characters as one word, while the
+  // index holds jieba's words. Cut each Chinese run of the query into the longest words the index
+  // knows (greedy longest match, as a dictionary segmenter does); Latin words pass through unchanged.
+  var CJK = /[\u3400-\u9fff]/;
+  window.splitQuery = function (query) {
+    var terms = (window.Search && window.Search._index && window.Search._index.terms) || {};
+    var out = [];
+    query.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu).filter(Boolean).forEach(function (part) {
+      part.match(/[\u3400-\u9fff]+|[^\u3400-\u9fff]+/g).forEach(function (run) {
+        if (!CJK.test(run) || run.length < 2) { out.push(run); return; }
+        var i = 0;
+        while (i < run.length) {
+          var j = Math.min(run.length, i + 12);
+          while (j > i + 1 && !Object.prototype.hasOwnProperty.call(terms, run.slice(i, j))) j--;
+          if (j > i + 1) out.push(run.slice(i, j));  // a lone character is not indexed: skip it
+          i = j;
+        }
+      });
+    });
+    return out;
+  };
+
   function current() {
     return document.documentElement.getAttribute("data-lang") || "en";
   }
@@ -51,10 +73,11 @@
     }).join(" — ");
   }
 
-  function splitTitles(root) {
-    var scopes = root.querySelectorAll(
-      "h1, h2, h3, h4, h5, h6, nav, .navbar-brand, .logo__title, .prev-next-title, .toctree-wrapper, " +
-      "p.caption, .rubric, .bd-header");
+  var TITLE_SCOPES = "h1, h2, h3, h4, h5, h6, nav, .navbar-brand, .logo__title, .prev-next-title, " +
+    ".toctree-wrapper, p.caption, .rubric, .bd-header";
+
+  function splitTitles(root, selector) {
+    var scopes = root.querySelectorAll(selector || TITLE_SCOPES);
     var seen = new Set();
     scopes.forEach(function (scope) {
       var walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, null);
@@ -133,9 +156,17 @@
     else document.body.insertBefore(box, document.body.firstChild);
   }
 
+  function watchSearchResults() {
+    // Search results arrive after the page has loaded: split their "English | 中文" titles too.
+    var results = document.getElementById("search-results");
+    if (!results || !window.MutationObserver) return;
+    new MutationObserver(function () { splitTitles(results, "a"); }).observe(results, { childList: true, subtree: true });
+  }
+
   function init() {
     document.querySelectorAll("div.lang-zh").forEach(function (el) { el.lang = "zh-CN"; });
     splitTitles(document);
+    watchSearchResults();
     makeSwitch();
     apply(current());
   }

@@ -193,3 +193,22 @@ def test_bad_inputs_refused():
         Value(1000.0).exp()
     with pytest.raises(TypeError):
         topological_order(3.0)
+
+
+def test_inputs_and_op_are_public_and_read_only():
+    x, w, b = Value(1.0), Value(2.0), Value(3.0)
+    u = w * x
+    y = u + b
+    assert y.inputs == (u, b) and y.op == "+"
+    assert u.inputs == (w, x) and u.op == "*"
+    assert x.inputs == () and x.op == ""
+    assert y.tanh().op == "tanh"
+    with pytest.raises(AttributeError):
+        y.op = "-"
+    with pytest.raises(AttributeError):
+        y.inputs = ()
+    # every node comes after all the nodes it was computed from
+    order = topological_order(y)
+    position = {id(v): i for i, v in enumerate(order)}
+    assert all(position[id(inp)] < position[id(v)] for v in order for inp in v.inputs)
+    assert order[-1] is y and len(order) == 5

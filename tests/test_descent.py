@@ -96,3 +96,11 @@ def test_bad_inputs_refused():
         newton(g, lambda x: np.zeros((2, 2)), [1.0, 2.0], 1)
     with pytest.raises(ValueError, match="NaN"):
         newton(g, lambda x: np.eye(1), [np.nan], 1)
+
+
+def test_the_chapter_shows_newtons_loop_through_a_marked_region():
+    from mlbook.source import source_text
+
+    shown = source_text(newton, "newton step")
+    assert shown.startswith("for t in range(steps):")
+    assert "np.linalg.solve(H, g)" in shown and "x = x - lr * step" in shown

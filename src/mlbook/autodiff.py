@@ -35,10 +35,14 @@ class Value:
         The forward value.
     grad : float
         d(output)/d(this value) after ``output.backward()``; starts at 0.
+    inputs : tuple of Value
+        The nodes this value was computed from (empty for a leaf); read-only.
+    op : str
+        The operation that produced it (``"+"``, ``"*"``, ``"tanh"``, ...; ``""`` for a leaf); read-only.
 
     Notes
     -----
-    For a node :math:`v` with children (the nodes computed from it) :math:`c`, the chain rule gives
+    For a node :math:`v` and its consumers :math:`c` (the nodes computed from it), the chain rule gives
 
     .. math:: \\bar v = \\sum_{c} \\bar c \\, \\frac{\\partial c}{\\partial v},
 
@@ -70,6 +74,16 @@ class Value:
         self._backward: Callable[[], None] = lambda: None
         self._prev = tuple(_children)
         self._op = _op
+
+    @property
+    def inputs(self) -> tuple["Value", ...]:
+        """The nodes this value was computed from (empty for a leaf)."""
+        return self._prev
+
+    @property
+    def op(self) -> str:
+        """The operation that produced this value (``""`` for a leaf)."""
+        return self._op
 
     # ----------------------------------------------------------------- helpers
     @staticmethod
@@ -215,7 +229,7 @@ class Value:
         """
         order = topological_order(self)
         for node in order:
-            if node._prev:  # intermediate results start from zero on every pass
+            if node.inputs:  # intermediate results start from zero on every pass
                 node.grad = 0.0
         self.grad += 1.0  # d(self)/d(self)
         for node in reversed(order):
@@ -240,15 +254,15 @@ def topological_order(root: Value) -> list[Value]:
     visited: set[int] = set()
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:  # iterative depth-first search: deep graphs do not hit the recursion limit
-        node, children_done = stack.pop()
-        if children_done:
+        node, inputs_done = stack.pop()
+        if inputs_done:
             order.append(node)
             continue
         if id(node) in visited:
             continue
         visited.add(id(node))
         stack.append((node, True))
-        for child in node._prev:
-            if id(child) not in visited:
-                stack.append((child, False))
+        for inp in node.inputs:
+            if id(inp) not in visited:
+                stack.append((inp, False))
     return order

@@ -112,6 +112,7 @@ def newton(grad: Callable[[np.ndarray], Any], hess: Callable[[np.ndarray], Any],
     dim = x.size
     path = np.empty((steps + 1, dim))
     path[0] = x
+    # region: newton step
     for t in range(steps):
         g = _call_vector(grad, x, "grad")
         H = np.asarray(hess(x.copy()), dtype=np.float64)
@@ -127,4 +128,5 @@ def newton(grad: Callable[[np.ndarray], Any], hess: Callable[[np.ndarray], Any],
                 "Start elsewhere or use gradient descent") from None
         x = x - lr * step
         path[t + 1] = x
+    # endregion
     return path

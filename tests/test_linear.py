@@ -173,12 +173,12 @@ def test_softmax_gradient_matches_finite_differences():
     Y = np.eye(4)[y]
     rng = np.random.default_rng(0)
     W, b = rng.normal(size=(4, 3)), rng.normal(size=4)
-    _, gW, gb = m._loss_grad(W, b, X, Y)
+    _, gW, gb = m.loss_and_gradient(W, b, X, Y)
     eps = 1e-6
     for (i, j) in [(0, 0), (2, 1), (3, 2)]:
         E = np.zeros_like(W)
         E[i, j] = eps
-        num = (m._loss_grad(W + E, b, X, Y)[0] - m._loss_grad(W - E, b, X, Y)[0]) / (2 * eps)
+        num = (m.loss_and_gradient(W + E, b, X, Y)[0] - m.loss_and_gradient(W - E, b, X, Y)[0]) / (2 * eps)
         np.testing.assert_allclose(gW[i, j], num, rtol=1e-6, atol=1e-8)
 
 

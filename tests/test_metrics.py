@@ -117,3 +117,14 @@ def test_curves_refuse_bad_input():
         M.mean_squared_error(["a", "b"], [1, 2])
     with pytest.raises(ValueError, match="binary"):
         M.precision_recall_f1([0, 1, 2], [0, 1, 2])
+
+
+def test_counts_at_thresholds_match_brute_force_counting():
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 60)
+    s = np.round(rng.normal(size=60), 1)                      # rounded: ties between scores
+    fps, tps, thr = M.counts_at_thresholds(y, s)
+    assert np.all(np.diff(thr) < 0) and len(thr) == len(np.unique(s))
+    for f, t, th in zip(fps, tps, thr):
+        flagged = s >= th
+        assert t == np.sum(flagged & (y == 1)) and f == np.sum(flagged & (y == 0))

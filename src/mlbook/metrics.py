@@ -82,14 +82,38 @@ def _binary_scores(y_true: Any, scores: Any, pos_label: Any) -> tuple[np.ndarray
     return (y_true == pos_label).astype(np.int64), s
 
 
-def _cumulative_counts(y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """False and true positives when predicting positive for score >= t, for each distinct t (descending)."""
+def counts_at_thresholds(y_true: Any, scores: Any,
+                         pos_label: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """False and true positives when predicting positive for ``scores >= t``, for every distinct score t.
+
+    The counts behind :func:`roc_curve` and :func:`precision_recall_curve`, computed with one sort
+    and one cumulative sum.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Two classes.
+    scores : array-like of shape (n_samples,)
+        Higher means more likely positive.
+    pos_label : optional
+        The positive class (default: the larger label).
+
+    Returns
+    -------
+    fps, tps : ndarray of shape (n_thresholds,)
+        Counts of false and true positives at each threshold.
+    thresholds : ndarray of shape (n_thresholds,)
+        The distinct scores, decreasing.
+    """
+    y, s = _binary_scores(y_true, scores, pos_label)
+    # region: counts
     order = np.argsort(-s, kind="mergesort")
     y, s = y[order], s[order]
     last = np.r_[np.flatnonzero(np.diff(s)), len(s) - 1]    # last index of every distinct score
     tps = np.cumsum(y)[last]
     fps = (last + 1) - tps
     return fps, tps, s[last]
+    # endregion
 
 
 def roc_curve(y_true: Any, scores: Any, pos_label: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,8 +126,7 @@ def roc_curve(y_true: Any, scores: Any, pos_label: Any = None) -> tuple[np.ndarr
         the first point (0, 0) belongs to the threshold ``inf``.
     thresholds : ndarray, decreasing
     """
-    y, s = _binary_scores(y_true, scores, pos_label)
-    fps, tps, thr = _cumulative_counts(y, s)
+    fps, tps, thr = counts_at_thresholds(y_true, scores, pos_label)
     fps, tps = np.r_[0, fps], np.r_[0, tps]
     return fps / fps[-1], tps / tps[-1], np.r_[np.inf, thr]
 
@@ -113,8 +136,7 @@ def precision_recall_curve(y_true: Any, scores: Any, pos_label: Any = None) -> t
 
     The last point (precision 1, recall 0) has no threshold, as in scikit-learn.
     """
-    y, s = _binary_scores(y_true, scores, pos_label)
-    fps, tps, thr = _cumulative_counts(y, s)
+    fps, tps, thr = counts_at_thresholds(y_true, scores, pos_label)
     precision = tps / (tps + fps)
     recall = tps / tps[-1]
     return np.r_[precision[::-1], 1.0], np.r_[recall[::-1], 0.0], thr[::-1]

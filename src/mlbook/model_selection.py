@@ -115,11 +115,13 @@ def cross_val_score(estimator: Any, X: Any, y: Any, *, cv: Any = 5,
     ndarray of shape (n_splits,)
     """
     X, y = _as_arrays(X, y)
+    # region: fold loop
     scores = []
     for train, test in _splits(cv, estimator, X, y):
         model = clone(estimator).fit(X[train], y[train])  # a new, unfitted copy per fold
         scores.append(scoring(model, X[test], y[test]) if scoring else model.score(X[test], y[test]))
     return np.array(scores, dtype=np.float64)
+    # endregion
 
 
 def learning_curve(estimator: Any, X: Any, y: Any, train_sizes: Any, *, cv: Any = 5,

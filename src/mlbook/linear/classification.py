@@ -37,7 +37,11 @@ def logsumexp(O: Any, axis: int = -1) -> np.ndarray:
 
 
 def softmax(O: Any, axis: int = -1) -> np.ndarray:
-    """The numerically stable softmax ``exp(o - max o) / Σ exp(o - max o)``; every output is > 0.
+    """The numerically stable softmax ``exp(o - max o) / Σ exp(o - max o)``.
+
+    In exact arithmetic every output is > 0; in float64 an entry whose logit lies more than about
+    745 below the largest underflows to exactly 0 (``softmax([0, -800])`` is ``[1, 0]``), which is
+    why losses are computed from the logits with :func:`logsumexp`, never as ``log(softmax(o))``.
 
     Parameters
     ----------
@@ -125,6 +129,7 @@ class LogisticRegression(_LinearClassifier):
         f = self._objective(Xb, t, theta, C, lam)
         self.n_iter_ = 0
         for it in range(1, self.max_iter + 1):
+            # region: newton step
             p = sigmoid(Xb @ theta)
             g = C * Xb.T @ (p - t) + reg * theta
             if np.max(np.abs(g)) / max(1.0, C * n) < self.tol:
@@ -141,6 +146,7 @@ class LogisticRegression(_LinearClassifier):
                     break
                 s *= 0.5
             theta, f = theta - s * step, f_new
+            # endregion
             self.n_iter_ = it
         else:
             warnings.warn(f"Newton's method did not converge in {self.max_iter} steps "
@@ -202,8 +208,25 @@ class SoftmaxRegression(_LinearClassifier):
         self.batch_size = batch_size
         self.random_state = random_state
 
-    def _loss_grad(self, W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray):
-        """Objective and its gradients in W (K, d) and b (K,) on the rows of X (m, d), one-hot Y (m, K)."""
+    def loss_and_gradient(self, W: np.ndarray, b: np.ndarray, X: np.ndarray,
+                          Y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """The training objective J(W, b) on the rows of X and its gradients; what ``fit`` minimises.
+
+        Parameters
+        ----------
+        W : ndarray of shape (n_classes, n_features)
+        b : ndarray of shape (n_classes,)
+        X : ndarray of shape (m, n_features)
+        Y : ndarray of shape (m, n_classes)
+            One-hot labels.
+
+        Returns
+        -------
+        loss : float
+            Mean cross-entropy plus ``alpha / 2 * ||W||_F^2``.
+        grad_W : ndarray of shape (n_classes, n_features)
+        grad_b : ndarray of shape (n_classes,)
+        """
         O = X @ W.T + b                                   # logits, (m, K)
         loss = float(np.mean(logsumexp(O, axis=1) - np.sum(Y * O, axis=1))) + 0.5 * self.alpha * float(np.sum(W * W))
         G = (softmax(O, axis=1) - Y) / len(X)             # d loss / d O, (m, K)
@@ -225,7 +248,7 @@ class SoftmaxRegression(_LinearClassifier):
             check_positive(self.max_iter, "max_iter", integer=True)
 
             def fun(theta: np.ndarray):
-                loss, gW, gb = self._loss_grad(theta[:K * d].reshape(K, d), theta[K * d:], X, Y)
+                loss, gW, gb = self.loss_and_gradient(theta[:K * d].reshape(K, d), theta[K * d:], X, Y)
                 return loss, np.r_[gW.ravel(), gb]
 
             with threadpool_limits(1):   # small matrices: extra BLAS threads only contend
@@ -238,14 +261,14 @@ class SoftmaxRegression(_LinearClassifier):
                 check_positive(getattr(self, name), name, integer=True)
             check_positive(self.lr, "lr")
             rng = np.random.default_rng(self.random_state)
-            history = [self._loss_grad(W, b, X, Y)[0]]
+            history = [self.loss_and_gradient(W, b, X, Y)[0]]
             for _ in range(self.n_epochs):
                 order = rng.permutation(n)
                 for start in range(0, n, self.batch_size):
                     idx = order[start:start + self.batch_size]
-                    _, gW, gb = self._loss_grad(W, b, X[idx], Y[idx])
+                    _, gW, gb = self.loss_and_gradient(W, b, X[idx], Y[idx])
                     W, b = W - self.lr * gW, b - self.lr * gb
-                history.append(self._loss_grad(W, b, X, Y)[0])
+                history.append(self.loss_and_gradient(W, b, X, Y)[0])
             self.loss_history_ = np.array(history)
         self.coef_, self.intercept_ = W, b
         return self

@@ -88,55 +88,52 @@ class LinearRegression(_LinearPredictor):
             raise ValueError(f"solver must be one of {_SOLVERS}, got {self.solver!r}")
         n, d = X.shape
         self.n_features_in_ = d
+        # region: normal equation
         if self.solver == "normal":
             Xb = np.hstack([X, np.ones((n, 1))])  # fold the bias into X
             theta, *_ = np.linalg.lstsq(Xb, y, rcond=None)
             self.coef_, self.intercept_ = theta[:-1], float(theta[-1])
             self.n_iter_, self.loss_history_ = 0, np.array([squared_loss(X, y, self.coef_, self.intercept_)])
             return self
+        # endregion
         check_positive(self.lr, "lr")
         check_positive(self.n_epochs, "n_epochs", integer=True)
         check_positive(self.tol, "tol", strict=False)
         w, b = np.zeros(d), 0.0
         history = [squared_loss(X, y, w, b)]
+        # Full-batch descent is minibatch SGD with a single batch of all n rows in their
+        # original order, so both solvers share one loop; only "gd" checks tol.
+        full_batch = self.solver == "gd"
+        if not full_batch:
+            check_positive(self.batch_size, "batch_size", integer=True)
+        rng = np.random.default_rng(self.random_state)
         with np.errstate(over="ignore", invalid="ignore"):
-            w, b, n_iter = self._descend(X, y, w, b, history)
+            # region: descent loop
+            bs = n if full_batch else min(self.batch_size, n)
+            n_iter, converged = 0, False
+            for _ in range(self.n_epochs):
+                if not np.isfinite(history[-1]):
+                    break
+                order = np.arange(n) if full_batch else rng.permutation(n)
+                for start in range(0, n, bs):
+                    idx = order[start:start + bs]
+                    r = X[idx] @ w + b - y[idx]                    # residuals of the batch, (m,)
+                    gw, gb = X[idx].T @ r / len(idx), r.mean()     # gradient of (1/2m)||r||²
+                    if full_batch and np.sqrt(gw @ gw + gb * gb) < self.tol:
+                        converged = True
+                        break
+                    w, b = w - self.lr * gw, b - self.lr * gb
+                    n_iter += 1
+                if converged:
+                    break
+                history.append(squared_loss(X, y, w, b))
+            # endregion
         if not (np.all(np.isfinite(w)) and np.isfinite(history[-1])):
             warnings.warn(f"gradient descent diverged with lr={self.lr} (the loss overflowed); "
                           "use a smaller lr or scale the features", RuntimeWarning)
         self.coef_, self.intercept_, self.n_iter_ = w, float(b), n_iter
         self.loss_history_ = np.array(history)
         return self
-
-    def _descend(self, X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
-                 history: list[float]) -> tuple[np.ndarray, float, int]:
-        """Run "gd" or "sgd" from (w, b), appending the loss after every epoch to ``history``.
-
-        Full-batch descent is minibatch SGD with a single batch of all n rows in their
-        original order, so both solvers share one loop; only ``"gd"`` checks ``tol``.
-        """
-        n = len(y)
-        full_batch = self.solver == "gd"
-        if not full_batch:
-            check_positive(self.batch_size, "batch_size", integer=True)
-        bs = n if full_batch else min(self.batch_size, n)
-        rng = np.random.default_rng(self.random_state)
-        n_iter = 0
-        for _ in range(self.n_epochs):
-            if not np.isfinite(history[-1]):
-                break
-            order = np.arange(n) if full_batch else rng.permutation(n)
-            for start in range(0, n, bs):
-                idx = order[start:start + bs]
-                r = X[idx] @ w + b - y[idx]                    # residuals of the batch, (m,)
-                gw, gb = X[idx].T @ r / len(idx), r.mean()     # gradient of (1/2m)||r||²
-                if full_batch and np.sqrt(gw @ gw + gb * gb) < self.tol:
-                    return w, b, n_iter
-                w, b = w - self.lr * gw, b - self.lr * gb
-                n_iter += 1
-            history.append(squared_loss(X, y, w, b))
-        return w, b, n_iter
-
 
 def _centre(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     x_mean, y_mean = X.mean(axis=0), float(y.mean())
@@ -185,6 +182,7 @@ class Ridge(_LinearPredictor):
             raise ValueError(f"solver must be 'closed' or 'gd', got {self.solver!r}")
         n, d = X.shape
         self.n_features_in_ = d
+        # region: solvers
         Xc, yc, x_mean, y_mean = _centre(X, y)
         if self.solver == "closed":
             # (X_cᵀX_c + αI) w = X_cᵀy_c is the normal equation of the stacked least-squares problem
@@ -201,6 +199,7 @@ class Ridge(_LinearPredictor):
                 history.append(0.5 * (r @ r + self.alpha * w @ w) / n)
                 w = decay * w - self.lr * Xc.T @ r / n    # weight decay, then the data gradient
             self.loss_history_ = np.array(history)
+        # endregion
         self.coef_ = w
         self.intercept_ = y_mean - float(x_mean @ w)
         return self
@@ -257,6 +256,7 @@ class Lasso(_LinearPredictor):
         n_iter = 0
         for n_iter in range(1, self.max_iter + 1):
             max_step = 0.0
+            # region: coordinate sweep
             for j in range(d):
                 if col_sq[j] == 0.0:
                     continue                        # a constant column never enters
@@ -266,6 +266,7 @@ class Lasso(_LinearPredictor):
                     r -= Xc[:, j] * (new - w[j])
                     max_step = max(max_step, abs(new - w[j]))
                     w[j] = new
+            # endregion
             if max_step <= self.tol:
                 break
         self.coef_, self.n_iter_ = w, n_iter

@@ -379,3 +379,25 @@ def test_plot_helpers_draw():
     with pytest.raises(ValueError, match="shape"):
         T.plot_decision_regions(clf, np.c_[X, X], y)
     plt.close("all")
+
+
+def test_public_grow_tree_is_what_fit_uses():
+    X, y = continuous_data(3)
+    fitted = T.DecisionTreeClassifier(max_depth=4).fit(X, y)
+    grown = T.DecisionTreeClassifier(max_depth=4).grow_tree(X, np.eye(2)[y])
+    for name in ("left", "right", "feature", "threshold", "value", "impurity", "n_samples"):
+        np.testing.assert_array_equal(getattr(grown, name), getattr(fitted.tree_, name))
+    ref = skt.DecisionTreeClassifier(max_depth=4, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(grown.feature, ref.tree_.feature.clip(-1))
+
+
+def test_public_fit_bootstrap_trees_returns_out_of_bag_rows():
+    X, y = continuous_data(4, n=200)
+    forest = T.RandomForestClassifier(10, random_state=0)
+    oob_sets = forest.fit_bootstrap_trees(X, y)
+    assert len(oob_sets) == len(forest.estimators_) == 10
+    for tree, oob in zip(forest.estimators_, oob_sets):
+        assert tree.tree_.n_samples[0] == 200 - oob.size  # the tree saw every drawn row, once each
+        assert 0.25 < oob.size / 200 < 0.5
+    no_bootstrap = T.RandomForestClassifier(3, bootstrap=False, random_state=0)
+    assert all(o.size == 0 for o in no_bootstrap.fit_bootstrap_trees(X, y))

@@ -74,6 +74,7 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
         self.classes_, y_idx = encode_classes(y, "AdaBoost")
         C = self.classes_.size
         n = X.shape[0]
+        # region: rounds
         w = np.full(n, 1.0 / n)  # start from uniform sample weights
         self.estimators_, alphas, errors = [], [], []
         for _ in range(self.n_estimators):
@@ -93,6 +94,7 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
             alphas.append(alpha)
             w = w * np.exp(alpha * np.where(miss, 1.0, -1.0))  # up-weight the mistakes
             w /= w.sum()
+        # endregion
         self.estimator_weights_ = np.asarray(alphas)
         self.estimator_errors_ = np.asarray(errors)
         self.n_features_in_ = X.shape[1]
@@ -166,6 +168,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseBoosting):
         """Start from the mean, then add ``n_estimators`` shrunken trees fitted to residuals."""
         _check_boosting_params(self)
         X, y = check_X_y(X, y)
+        # region: rounds
         self.init_ = float(y.mean())  # the constant minimising the squared loss
         F = np.full(y.shape, self.init_)
         self.estimators_, losses = [], []
@@ -176,6 +179,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseBoosting):
             F = F + self.learning_rate * h.predict(X)
             self.estimators_.append(h)
             losses.append(float(np.mean((y - F) ** 2)))
+        # endregion
         self.train_score_ = np.asarray(losses)
         self.n_features_in_ = X.shape[1]
         return self

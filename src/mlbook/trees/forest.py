@@ -42,8 +42,27 @@ class _BaseForest(FittedInputMixin, BaseEstimator):
     def _tree(self, seed: int) -> Any:
         raise NotImplementedError
 
-    def _fit_trees(self, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    def fit_bootstrap_trees(self, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+        """Fit ``n_estimators`` trees, each on its own bootstrap sample of (X, y).
+
+        ``fit`` validates its inputs, calls this method and then combines the trees; it is public
+        so that the chapter can show the bootstrap loop (section 3). A bootstrap sample is
+        passed to the tree as integer sample weights: a row drawn three times counts three times.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        y : ndarray of shape (n_samples,)
+            Targets, or class indices for the classifier.
+
+        Returns
+        -------
+        list of ndarray
+            The out-of-bag row indices of each tree (empty arrays without ``bootstrap``).
+            The trees themselves are stored in ``estimators_``.
+        """
         _check_forest_params(self)
+        # region: bootstrap
         rng = np.random.default_rng(self.random_state)
         n = X.shape[0]
         self.estimators_, oob_sets = [], []
@@ -59,6 +78,7 @@ class _BaseForest(FittedInputMixin, BaseEstimator):
             tree = self._tree(seed).fit(X[keep], y[keep], sample_weight=weight[keep])
             self.estimators_.append(tree)
             oob_sets.append(oob)
+        # endregion
         self.n_features_in_ = X.shape[1]
         return oob_sets
 
@@ -121,7 +141,7 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
         """Fit the trees on bootstrap samples of X (n_samples, n_features) and y (n_samples,)."""
         X, y = check_X_y(X, y, y_numeric=False)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
-        oob_sets = self._fit_trees(X, y_idx)
+        oob_sets = self.fit_bootstrap_trees(X, y_idx)
         for t in self.estimators_:  # trees saw class indices; keep every tree's columns aligned
             full = np.zeros((t.tree_.value.shape[0], self.classes_.size))
             full[:, t.classes_] = t.tree_.value
@@ -182,7 +202,7 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
     def fit(self, X: Any, y: Any) -> "RandomForestRegressor":
         """Fit the trees on bootstrap samples of X (n_samples, n_features) and y (n_samples,)."""
         X, y = check_X_y(X, y)
-        oob_sets = self._fit_trees(X, y)
+        oob_sets = self.fit_bootstrap_trees(X, y)
         if self.oob_score:
             total, count = np.zeros(X.shape[0]), np.zeros(X.shape[0])
             for t, oob in zip(self.estimators_, oob_sets):

@@ -88,6 +88,7 @@ class Tree:
             if not is_leaf[t]:
                 r_branch[t] = r_branch[self.left[t]] + r_branch[self.right[t]]
                 n_leaves[t] = n_leaves[self.left[t]] + n_leaves[self.right[t]]
+        # region: weakest link
         alive = np.ones(n, dtype=bool)
         collapsed = np.zeros(n, dtype=bool)
         alphas, impurities = [0.0], [r_branch[0]]
@@ -113,6 +114,7 @@ class Tree:
                 a = parent[a]
             alphas.append(float(g[t]))
             impurities.append(float(r_branch[0]))
+        # endregion
         return np.asarray(alphas), np.asarray(impurities), collapsed
 
     def pruned(self, collapsed: np.ndarray) -> "Tree":

@@ -44,6 +44,7 @@ def best_split(Xn: np.ndarray, stats: np.ndarray, task: str, criterion: str, min
     (column, threshold, impurity decrease) or None when no valid split exists. The decrease is
     the node's weighted impurity minus its children's, per unit of the node's weight.
     """
+    # region: threshold sweep
     m = Xn.shape[0]
     order = np.argsort(Xn, axis=0, kind="stable")  # sort each feature once: (m, q)
     xs = np.take_along_axis(Xn, order, axis=0)
@@ -65,6 +66,7 @@ def best_split(Xn: np.ndarray, stats: np.ndarray, task: str, criterion: str, min
     if not valid.any():
         return None
     score = np.where(valid, gain, -np.inf)
+    # endregion
     if criterion == "gain_ratio":  # C4.5: best ratio among splits with at least average gain
         p = n_left / m
         split_info = -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
@@ -93,7 +95,25 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
         check_positive(self.ccp_alpha, "ccp_alpha", strict=False)
         return resolve_max_features(self.max_features, n_features)
 
-    def _grow(self, X: np.ndarray, stats: np.ndarray) -> Tree:
+    def grow_tree(self, X: np.ndarray, stats: np.ndarray) -> Tree:
+        """Grow the tree recursively from the root (and prune it when ``ccp_alpha > 0``).
+
+        ``fit`` validates its inputs and calls this method; it is public so that the chapter
+        can show the recursion (section 2, "Recursive construction and stopping rules").
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+            Validated inputs.
+        stats : ndarray of shape (n_samples, n_classes) or (n_samples, 3)
+            Per-sample statistics that :func:`best_split` accumulates. Classification: weighted
+            one-hot labels. Regression: columns (w, w*y, w*y**2), y centred.
+
+        Returns
+        -------
+        Tree
+            The fitted tree in flat arrays, nodes in pre-order.
+        """
         n, p = X.shape
         k = self._check_params(p)
         rng = np.random.default_rng(self.random_state)
@@ -108,6 +128,7 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
             mean = tot[1] / tot[0]  # weighted mean and variance of the (centred) targets
             return np.array([mean]), float(max(tot[2] / tot[0] - mean ** 2, 0.0)), float(tot[0])
 
+        # region: recursion
         def grow(idx: np.ndarray, depth: int) -> int:
             value, imp, w = node_value(stats[idx])
             t = tree.add(value, imp, idx.size, w)
@@ -132,6 +153,7 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
             tree.left[t] = grow(idx[go_left], depth + 1)
             tree.right[t] = grow(idx[~go_left], depth + 1)
             return t
+        # endregion
 
         grow(np.arange(n), 0)
         tree.freeze()
@@ -251,7 +273,7 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseTree):
         stats = np.zeros((X.shape[0], self.classes_.size))
         stats[np.arange(X.shape[0]), y_idx] = w  # weighted one-hot labels
         self.n_features_in_ = X.shape[1]
-        self.tree_ = self._grow(X, stats)
+        self.tree_ = self.grow_tree(X, stats)
         return self
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -294,7 +316,7 @@ class DecisionTreeRegressor(RegressorMixin, _BaseTree):
         self.y_offset_ = float(np.average(y, weights=w))
         yc = y - self.y_offset_  # centring keeps the cumulative sums of y**2 accurate
         self.n_features_in_ = X.shape[1]
-        self.tree_ = self._grow(X, np.column_stack([w, w * yc, w * yc * yc]))
+        self.tree_ = self.grow_tree(X, np.column_stack([w, w * yc, w * yc * yc]))
         return self
 
     def predict(self, X: Any) -> np.ndarray:

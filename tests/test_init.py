@@ -77,3 +77,22 @@ def test_bad_random_state_refused():
         init.xavier_normal(3, 3, random_state="seed")
     with pytest.raises(ValueError):
         init.normal(3, 3, std=-1.0)
+
+
+def test_std_formulas_and_draw_weights():
+    # the standard deviations against torch's own computation of them
+    assert math.isclose(init.xavier_std(300, 500), torch.nn.init.calculate_gain("linear") * math.sqrt(2 / 800))
+    assert math.isclose(init.xavier_std(30, 70, gain=5 / 3), 5 / 3 * math.sqrt(2 / 100))
+    assert math.isclose(init.he_std(256), torch.nn.init.calculate_gain("relu") / math.sqrt(256))
+    W = init.draw_weights(400, 500, 0.1, uniform=True, random_state=0)
+    assert W.shape == (400, 500) and np.abs(W).max() <= math.sqrt(3) * 0.1
+    np.testing.assert_allclose(W.std(), 0.1, rtol=0.01)
+    np.testing.assert_array_equal(init.xavier_normal(20, 30, random_state=4),
+                                  init.draw_weights(20, 30, init.xavier_std(20, 30), random_state=4))
+    for bad in [dict(std=0.0), dict(std=-1.0)]:
+        with pytest.raises(ValueError):
+            init.draw_weights(3, 3, **bad)
+    with pytest.raises((ValueError, TypeError)):
+        init.he_std(0)
+    with pytest.raises(ValueError):
+        init.xavier_std(3, 3, gain=-1.0)

@@ -13,7 +13,8 @@ import numpy as np
 
 from .validation import check_positive
 
-__all__ = ["xavier_uniform", "xavier_normal", "he_normal", "he_uniform", "normal", "as_generator"]
+__all__ = ["xavier_uniform", "xavier_normal", "he_normal", "he_uniform", "normal", "xavier_std", "he_std",
+           "draw_weights", "as_generator"]
 
 
 def as_generator(random_state: Any = None) -> np.random.Generator:
@@ -33,28 +34,42 @@ def _check_fans(fan_in: Any, fan_out: Any) -> tuple[int, int]:
     return int(fan_in), int(fan_out)
 
 
-def _draw(fan_in: int, fan_out: int, std: float, *, uniform: bool, random_state: Any) -> np.ndarray:
+def xavier_std(fan_in: int, fan_out: int, *, gain: float = 1.0) -> float:
+    """Standard deviation of Xavier (Glorot) initialisation, ``gain · sqrt(2 / (n_in + n_out))``.
+
+    The compromise ``½ (n_in + n_out) σ² = gain²`` between keeping the forward variance
+    (``n_in σ² = 1``) and the backward variance (``n_out σ² = 1``); chapter 8, section 3.
+    """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    check_positive(gain, "gain")
+    return float(gain * np.sqrt(2.0 / (fan_in + fan_out)))  # ½(n_in + n_out)σ² = gain²
+
+
+def he_std(fan_in: int) -> float:
+    """Standard deviation of He (Kaiming) initialisation for ReLU layers, ``sqrt(2 / n_in)``.
+
+    A ReLU halves the second moment, so keeping it needs ``½ n_in σ² = 1`` (torch's
+    ``kaiming_normal_(w, nonlinearity="relu")`` with mode ``fan_in``).
+    """
+    check_positive(fan_in, "fan_in", integer=True)
+    return float(np.sqrt(2.0 / int(fan_in)))  # ½ n_in σ² = 1
+
+
+def draw_weights(fan_in: int, fan_out: int, std: float, *, uniform: bool = False,
+                 random_state: Any = None) -> np.ndarray:
     """Zero-mean weights of standard deviation ``std``, shape (fan_in, fan_out).
 
     ``N(0, std²)``, or with ``uniform=True`` the uniform law of the same variance: ``U(-a, a)``
-    has variance ``a²/3``, so ``a = sqrt(3)·std``.
+    has variance ``a²/3``, so ``a = sqrt(3)·std``. Every initialiser of this module is one
+    standard deviation and one call of this function.
     """
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    check_positive(std, "std")
     rng = as_generator(random_state)
     if uniform:
         a = np.sqrt(3.0) * std
         return rng.uniform(-a, a, size=(fan_in, fan_out))
     return rng.normal(0.0, std, size=(fan_in, fan_out))
-
-
-def _xavier_std(fan_in: Any, fan_out: Any, gain: Any) -> tuple[int, int, float]:
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    check_positive(gain, "gain")
-    return fan_in, fan_out, gain * np.sqrt(2.0 / (fan_in + fan_out))  # ½(n_in + n_out)σ² = gain²
-
-
-def _he_std(fan_in: Any, fan_out: Any) -> tuple[int, int, float]:
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    return fan_in, fan_out, np.sqrt(2.0 / fan_in)  # ½ n_in σ² = 1
 
 
 def xavier_uniform(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state: Any = None) -> np.ndarray:
@@ -82,7 +97,8 @@ def xavier_uniform(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state
     gives ``σ² = 2 / (n_in + n_out)``, and ``U(-a, a)`` has variance ``a²/3``, so
     ``a = gain · sqrt(6 / (n_in + n_out))``.
     """
-    return _draw(*_xavier_std(fan_in, fan_out, gain), uniform=True, random_state=random_state)
+    return draw_weights(fan_in, fan_out, xavier_std(fan_in, fan_out, gain=gain), uniform=True,
+                        random_state=random_state)
 
 
 def xavier_normal(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state: Any = None) -> np.ndarray:
@@ -92,7 +108,7 @@ def xavier_normal(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state:
     -------
     ndarray of shape (fan_in, fan_out)
     """
-    return _draw(*_xavier_std(fan_in, fan_out, gain), uniform=False, random_state=random_state)
+    return draw_weights(fan_in, fan_out, xavier_std(fan_in, fan_out, gain=gain), random_state=random_state)
 
 
 def he_normal(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
@@ -108,7 +124,7 @@ def he_normal(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndar
     ``E[h²]`` constant through the layers needs ``n_in σ² / 2 = 1``, i.e. ``σ² = 2 / n_in``
     (torch: ``kaiming_normal_(w, nonlinearity="relu")``, mode ``fan_in``).
     """
-    return _draw(*_he_std(fan_in, fan_out), uniform=False, random_state=random_state)
+    return draw_weights(fan_in, fan_out, he_std(fan_in), random_state=random_state)
 
 
 def he_uniform(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
@@ -118,7 +134,7 @@ def he_uniform(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.nda
     -------
     ndarray of shape (fan_in, fan_out)
     """
-    return _draw(*_he_std(fan_in, fan_out), uniform=True, random_state=random_state)
+    return draw_weights(fan_in, fan_out, he_std(fan_in), uniform=True, random_state=random_state)
 
 
 def normal(fan_in: int, fan_out: int, *, std: float = 1.0, random_state: Any = None) -> np.ndarray:
@@ -128,6 +144,4 @@ def normal(fan_in: int, fan_out: int, *, std: float = 1.0, random_state: Any = N
     -------
     ndarray of shape (fan_in, fan_out)
     """
-    fan_in, fan_out = _check_fans(fan_in, fan_out)
-    check_positive(std, "std")
-    return _draw(fan_in, fan_out, float(std), uniform=False, random_state=random_state)
+    return draw_weights(fan_in, fan_out, float(std), random_state=random_state)

@@ -83,6 +83,7 @@ def train_epoch(model: "torch.nn.Module", loader: Any, optimizer: "torch.optim.O
     check_positive(accumulation_steps, "accumulation_steps", integer=True)
     device = _default_device() if device is None else torch.device(device)
     loss_fn = torch.nn.functional.cross_entropy if loss_fn is None else loss_fn
+    # region: training loop
     model.train()
     total, n, correct, classify = 0.0, 0, 0, False
     optimizer.zero_grad()
@@ -104,6 +105,7 @@ def train_epoch(model: "torch.nn.Module", loader: Any, optimizer: "torch.optim.O
     if classify:
         result["accuracy"] = correct / n
     return result
+    # endregion
 
 
 def fit(model: "torch.nn.Module", train_loader: Any, optimizer: "torch.optim.Optimizer", *,  # noqa: F821

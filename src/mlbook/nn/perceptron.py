@@ -64,6 +64,7 @@ class Perceptron:
         w, b = np.zeros(X.shape[1]), 0.0
         self.errors_per_epoch_ = []
         self.n_updates_ = 0
+        # region: perceptron rule
         for _ in range(self.max_epochs):
             order = rng.permutation(len(s)) if self.shuffle else range(len(s))
             mistakes = 0
@@ -76,6 +77,7 @@ class Perceptron:
             self.n_updates_ += mistakes
             if mistakes == 0:
                 break
+        # endregion
         self.coef_, self.intercept_ = w, b
         self.converged_ = self.errors_per_epoch_[-1] == 0
         self.n_features_in_ = X.shape[1]

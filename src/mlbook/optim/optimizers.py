@@ -198,6 +198,7 @@ class Adam(Optimizer):
         self.eps = float(eps)
 
     def _update(self, p, g, s):
+        # region: adam update
         b1, b2 = self.betas
         if "m" not in s:
             s["m"], s["v"] = np.zeros_like(p), np.zeros_like(p)
@@ -206,6 +207,7 @@ class Adam(Optimizer):
         m_hat = s["m"] / (1 - b1 ** self.t)
         v_hat = s["v"] / (1 - b2 ** self.t)
         p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        # endregion
 
 
 class AdamW(Adam):

@@ -328,9 +328,9 @@ def search_count(page, server: str, query: str) -> int:
     from urllib.parse import quote
 
     page.goto(f"{server}/search.html?q={quote(query)}", wait_until="load")
-    page.wait_for_function(
-        "() => { const s = document.querySelector('#search-results p.search-summary, .search-summary');"
-        " return s && !/Preparing|Searching/.test(s.textContent); }", timeout=20000)
+    page.wait_for_function(  # Sphinx writes "Search finished, found N pages ..." once every result is listed
+        "() => { const s = document.querySelector('#search-results .search-summary');"
+        " return s && /finished|did not match|搜索完成|没有找到/i.test(s.textContent); }", timeout=30000)
     return page.locator("#search-results ul.search li").count()
 
 
@@ -349,11 +349,56 @@ def test_search_finds_chinese_terms_as_well_as_english(server, browser):
     titles = p.page.evaluate("() => [...document.querySelectorAll('#search-results li a')]"
                              ".filter(a => a.offsetParent).map(a => a.innerText).join(' ')")
     assert titles and " | " not in titles and re.search(r"[\u4e00-\u9fff]", titles), titles
+    summary = p.page.locator("#search-results .search-summary").inner_text()
+    assert summary.startswith("搜索完成"), summary
     SHOTS.mkdir(parents=True, exist_ok=True)
     p.page.screenshot(path=str(SHOTS / "search-zh.png"), full_page=False)
     p.page.click("#lang-btn-en")
     titles = p.page.evaluate("() => [...document.querySelectorAll('#search-results li a')]"
                              ".filter(a => a.offsetParent).map(a => a.innerText).join(' ')")
     assert titles and not re.search(r"[\u4e00-\u9fff]", titles), titles
+    assert p.page.locator("#search-results .search-summary").inner_text().startswith("Search finished")
     assert not p.errors, p.errors
     p.close()
+
+
+def test_pages_read_on_a_phone(server, browser):
+    """At 390 x 844 nothing widens the page: long display math scrolls in its own box, inline math
+    stays inside the column, and the language switch keeps each label on one line."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    for name, path in [("phone-impurity-zh", "chapters/06_trees/01_impurity.html"),
+                       ("phone-notation-zh", "chapters/appendix/notation.html")]:
+        page.goto(f"{server}/{path}", wait_until="load")
+        page.wait_for_function("() => window.mlbookLanguage !== undefined")
+        page.wait_for_selector("article mjx-container", state="attached", timeout=15000)
+        page.wait_for_timeout(800)
+        width = page.evaluate("() => document.documentElement.clientWidth")
+        overflow = page.evaluate("""() => {
+            const w = document.documentElement.clientWidth, bad = [];
+            for (const m of document.querySelectorAll('article mjx-container')) {
+                if (m.offsetParent === null) continue;
+                let box = m, clipped = false;
+                while (box && box !== document.body) {
+                    const s = getComputedStyle(box);
+                    if (/(auto|scroll|hidden)/.test(s.overflowX) && box.getBoundingClientRect().right <= w + 1) { clipped = true; break; }
+                    box = box.parentElement;
+                }
+                const r = m.getBoundingClientRect();
+                if (!clipped && r.right > w + 1) bad.push(m.textContent.slice(0, 40));
+            }
+            return bad; }""")
+        assert not overflow, f"{path}: math runs past the right edge: {overflow[:5]}"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1, path
+        heights = page.evaluate("() => [...document.querySelectorAll('.lang-switch button')].map(b => b.offsetHeight)")
+        assert heights and max(heights) - min(heights) <= 1 and max(heights) < 40, heights
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    wide = [b for b in page.evaluate("() => [...document.querySelectorAll('article mjx-container[display=\"true\"]')]"
+                                     ".map(m => m.scrollWidth > m.clientWidth)") if b]
+    assert not errors, errors
+    context.close()
+    print(f"phone: {len(wide)} display equations scroll horizontally on the notation page")

@@ -6,10 +6,12 @@
   "use strict";
   var KEY = "mlbook-lang";
   var SEP = " | ";
-  var MODES = [["en", "English"], ["zh", "中文"], ["both", "EN + 中文"]];
+  // [mode, label on wide screens, label on phones]
+  var MODES = [["en", "English", "EN"], ["zh", "中文", "中"], ["both", "EN + 中文", "EN+中"]];
   var UI = { // theme strings, for the Chinese mode
     "Contents": "目录", "Skip to main content": "跳到正文", "previous": "上一页", "next": "下一页",
-    "Search": "搜索", "Search...": "搜索……", "By": "作者"
+    "Search": "搜索", "Search...": "搜索……", "By": "作者", "Searching": "正在搜索",
+    "Search Results": "搜索结果"
   };
   var originalTitle = document.title;
 
@@ -38,22 +40,45 @@
   }
 
   // Chinese search. Sphinx's query splitter keeps a run of Chinese characters as one word, while the
-  // index holds jieba's words. Cut each Chinese run of the query into the longest words the index
-  // knows (greedy longest match, as a dictionary segmenter does); Latin words pass through unchanged.
+  // index holds jieba's words. Each Chinese run of the query is cut, left to right, into
+  //  * glossary terms (the longest that starts here), searched as the English words of the same
+  //    concept: every page is bilingual, so 学习率 finds exactly the pages "learning rate" finds;
+  //  * otherwise the shortest word the index knows (a last lone character joins the word before it),
+  //    so that a Chinese query finds every page that has all its words, as an English query does.
+  // Latin words pass through unchanged. The glossary map is loaded on the search page only.
   var CJK = /[\u3400-\u9fff]/;
+  function segment(run, terms, glossary) {
+    var has = function (w) { return Object.prototype.hasOwnProperty.call(terms, w); };
+    var out = [], i = 0;
+    while (i < run.length) {
+      var g = 0;
+      for (var k = run.length; k > i + 1; k--) {
+        if (Object.prototype.hasOwnProperty.call(glossary, run.slice(i, k))) { g = k; break; }
+      }
+      if (g) {
+        out.push.apply(out, glossary[run.slice(i, g)].split(/[^\p{Letter}\p{Number}_]+/u).filter(Boolean));
+        i = g;
+        continue;
+      }
+      var j = i + 2;
+      while (j <= run.length && !has(run.slice(i, j))) j++;
+      if (j > run.length) { i++; continue; }        // no indexed word starts here: skip a character
+      if (run.length - j === 1 && has(run.slice(i, j + 1))) j++;
+      out.push(run.slice(i, j));
+      i = j;
+    }
+    return out.length ? out : [run];
+  }
   window.splitQuery = function (query) {
-    var terms = (window.Search && window.Search._index && window.Search._index.terms) || {};
+    // searchtools.js declares `const Search` at the top level: a global name, not a property of window
+    var index = typeof Search !== "undefined" ? Search._index : null;  // eslint-disable-line no-undef
+    var terms = (index && index.terms) || {};
+    var glossary = window.MLBOOK_ZH_TERMS || {};
     var out = [];
     query.split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu).filter(Boolean).forEach(function (part) {
       part.match(/[\u3400-\u9fff]+|[^\u3400-\u9fff]+/g).forEach(function (run) {
-        if (!CJK.test(run) || run.length < 2) { out.push(run); return; }
-        var i = 0;
-        while (i < run.length) {
-          var j = Math.min(run.length, i + 12);
-          while (j > i + 1 && !Object.prototype.hasOwnProperty.call(terms, run.slice(i, j))) j--;
-          if (j > i + 1) out.push(run.slice(i, j));  // a lone character is not indexed: skip it
-          i = j;
-        }
+        if (CJK.test(run) && run.length > 1) out.push.apply(out, segment(run, terms, glossary));
+        else out.push(run);
       });
     });
     return out;
@@ -104,13 +129,27 @@
     });
   }
 
+  function searchSummary(text) {
+    // Sphinx's messages on the search page, in Chinese
+    var found = /^Search finished, found (\d+) page\(s\) matching the search query\.$/.exec(text);
+    if (found) return "搜索完成，找到 " + found[1] + " 个匹配的页面。";
+    if (/^Your search did not match any documents/.test(text)) return "没有找到匹配的页面。请检查拼写，或换用其他词语。";
+    return null;
+  }
+
   function translateUI(mode) {
     document.querySelectorAll(
-      ".bd-sidebar-secondary .onthispage, .prev-next-subtitle, .tocsection, .search-button__default-text")
+      ".bd-sidebar-secondary .onthispage, .prev-next-subtitle, .tocsection, .search-button__default-text, " +
+      "#search-results .search-summary, #search-results h2, main h1")
       .forEach(function (el) {
-        if (!el.dataset.en) el.dataset.en = el.textContent.trim();
-        var zh = UI[el.dataset.en];
-        if (zh) el.textContent = mode === "zh" ? zh : el.dataset.en;
+        // (re)read the English whenever the page itself changed the text (the search page does)
+        var text = el.textContent.trim();
+        if (el.dataset.en === undefined || text !== el.dataset.zh) el.dataset.en = text;
+        var zh = UI[el.dataset.en] || searchSummary(el.dataset.en);
+        if (!zh) return;
+        el.dataset.zh = zh;
+        var want = mode === "zh" ? zh : el.dataset.en;
+        if (text !== want) el.textContent = want;
       });
     document.querySelectorAll("input[name='q']").forEach(function (el) {
       if (!el.dataset.en) el.dataset.en = el.getAttribute("placeholder") || "";
@@ -145,7 +184,8 @@
       b.type = "button";
       b.id = "lang-btn-" + m[0];
       b.dataset.lang = m[0];
-      b.textContent = m[1];
+      b.innerHTML = '<span class="label-long">' + m[1] + '</span><span class="label-short">' + m[2] + "</span>";
+      b.title = m[1];
       b.addEventListener("click", function () { set(m[0]); });
       box.appendChild(b);
     });
@@ -160,7 +200,10 @@
     // Search results arrive after the page has loaded: split their "English | 中文" titles too.
     var results = document.getElementById("search-results");
     if (!results || !window.MutationObserver) return;
-    new MutationObserver(function () { splitTitles(results, "a"); }).observe(results, { childList: true, subtree: true });
+    new MutationObserver(function () {
+      splitTitles(results, "a");
+      translateUI(current());
+    }).observe(results, { childList: true, subtree: true });
   }
 
   function init() {

@@ -57,6 +57,11 @@ def wrap_notebook(text: str) -> str:
 
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if str(app.env.doc2path(docname)).endswith(".ipynb"):
+        # A notebook whose output depends on a data file (the glossary page on glossary.yml) lists it
+        # in its metadata ("mlbook": {"depends_on": [...]}) and runs with myst-nb's execution_mode
+        # "force": a changed data file then rebuilds the page, although no code cell changed.
+        for dep in json.loads(source[0]).get("metadata", {}).get("mlbook", {}).get("depends_on", []):
+            app.env.note_dependency(os.path.join(app.srcdir, dep))
         source[0] = wrap_notebook(source[0])
 
 

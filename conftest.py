@@ -1,5 +1,6 @@
-"""Collection rules for the whole repository (`make test` collects tests/ and chapters/).
+"""Collection rules for the whole repository.
 
+`make test-fast` runs nbval over chapters/ (`make test` lets the site build execute the notebooks).
 Notebooks that build widgets are executed from top to bottom, and then with every control moved,
 by tests/test_live_widgets.py; nbval does not execute them a second time.
 """

@@ -190,7 +190,9 @@ def drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doc
 def setup(app: Sphinx) -> dict[str, Any]:
     # The kernels that execute the notebooks inherit this: widgets precompute their frames.
     os.environ["MLBOOK_WIDGETS"] = "static"
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # Figures are shown inline. Not setdefault: `make` exports MPLBACKEND=Agg for the tests, and a
+    # kernel with the Agg backend shows no figure at all.
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     from sphinx.search import languages
 
     languages["zh"] = chinese_search_language()

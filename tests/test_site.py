@@ -1,6 +1,7 @@
 """The website: built with warnings as errors, offline, and working in a real browser.
 
-The build executes every notebook (through the execution cache) exactly as ``make book`` does.
+The build executes every notebook (through the execution cache, filled two notebooks at a time by
+tools/execute_book.py) exactly as ``make book`` does; a failing cell fails the build, naming its notebook.
 The browser part drives Debian's Chromium headless through Playwright: no browser is downloaded.
 With ``CI`` set, a missing Chromium fails the test instead of skipping it.
 """
@@ -36,6 +37,8 @@ BUDGET_S = 60.0
 def site() -> Path:
     """Build the book once for this module (warnings are errors; a failing cell names its notebook)."""
     subprocess.run([sys.executable, str(ROOT / "tools" / "vendor_assets.py")], check=True)
+    # fill the execution cache two notebooks at a time; the build then renders (and re-runs a failure)
+    subprocess.run([sys.executable, str(ROOT / "tools" / "execute_book.py")], check=True)
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), "-W", "-n", "--keep-going"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     log = proc.stdout + proc.stderr
@@ -150,6 +153,26 @@ def static_flipbook_problems(state: dict) -> tuple[int, list[str]]:
                 if not data.startswith("iVBOR"):
                     problems.append(f"stack {key[:8]}: frame {c[:8]} has no PNG image")
     return frames, problems
+
+
+def test_figures_are_on_the_pages(site):
+    """Every notebook that shows a figure has it on its page (a kernel with the Agg backend shows none)."""
+    from conftest import cell_source, load_notebook, notebook_paths, rel
+
+    missing, total = [], 0
+    for path in notebook_paths():
+        code = "\n".join(cell_source(c) for c in load_notebook(path)["cells"] if c["cell_type"] == "code")
+        shown = code.count("plt.show()")
+        page = (site / rel(path)).with_suffix(".html")
+        if not shown or not page.exists():
+            continue
+        images = len(re.findall(r'<img[^>]+src="[^"]*_images/[^"]+\.png"', page.read_text(encoding="utf-8")))
+        total += images
+        if images < shown:
+            missing.append(f"{rel(path)}: {images} images for {shown} plt.show() calls")
+    assert not missing, "\n".join(missing)
+    assert total >= 60, total
+    print(f"{total} figures on the pages")
 
 
 def test_every_static_widget_frame_exists(site):

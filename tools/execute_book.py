@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Execute the book's notebooks in parallel into the website build's execution cache.
+
+    python tools/execute_book.py [--jobs N]
+
+The website build (``jupyter-book build``, execution mode ``cache``) executes each notebook whose
+code is not in ``_build/.jupyter_cache`` yet, one after another. This script fills that cache first,
+``--jobs`` notebooks at a time (default: one per CPU core), with the same environment the build
+gives its kernels (widgets in their static form), so that the build then only renders. A notebook
+that fails here is simply not cached: the build executes it again and reports the failing cell.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def book_notebooks() -> list[Path]:
+    """The notebooks the table of contents lists, in its order."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files: list[str] = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc.get("parts", []))
+    return [p for f in files if (p := ROOT / f"{f}.ipynb").exists()]
+
+
+def forced(path: Path) -> bool:
+    """Notebooks that myst-nb executes on every build (execution_mode "force") bypass the cache."""
+    import json
+
+    meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    return meta.get("mystnb", {}).get("execution_mode") == "force"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks executed at once")
+    ap.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache")
+    ap.add_argument("--timeout", type=int, default=300, help="seconds per cell, as in _config.yml")
+    args = ap.parse_args()
+
+    import multiprocessing
+
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    # what _ext/bilingual.py gives the build's kernels
+    os.environ["MLBOOK_WIDGETS"] = "static"
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"  # figures inline, never Agg
+
+    cache = get_cache(str(args.cache))
+    todo = []
+    for path in book_notebooks():
+        if forced(path):
+            continue
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            todo.append(str(path))
+    if not todo:
+        print("execute_book: every notebook is already in the cache")
+        return 0
+    for uri in todo:
+        cache.add_nb_to_project(uri)
+
+    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
+
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    executor = load_executor("local-parallel", cache=cache, logger=logging.getLogger("execute_book"))
+    records = executor.get_records(todo, None, clear_tracebacks=True)
+    start = time.perf_counter()
+    with multiprocessing.Pool(min(args.jobs, len(records))) as pool:  # the executor's own worker, n at a time
+        codes = pool.map(ExecutionWorkerLocalMProc(),
+                         [ProcessData(r.pk, r.uri, cache, args.timeout, False) for r in records], chunksize=1)
+    succeeded = [uri for code, uri in codes if code == 0]
+    failed = [uri for code, uri in codes if code != 0]
+    print(f"execute_book: {len(succeeded)} notebooks executed in {time.perf_counter() - start:.0f} s "
+          f"with {args.jobs} jobs" + (f"; {len(failed)} failed (the build will report them): "
+                                      + ", ".join(os.path.relpath(f, ROOT) for f in failed) if failed else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

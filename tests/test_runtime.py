@@ -90,3 +90,12 @@ def test_use_style_sets_the_palette():
 def test_unknown_attribute_is_an_attribute_error():
     with pytest.raises(AttributeError):
         mlbook.no_such_module
+
+
+def test_seeding_does_not_import_torch_for_a_notebook_without_it():
+    import subprocess
+    import sys
+
+    code = "import sys, mlbook; mlbook.seed_everything(0); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

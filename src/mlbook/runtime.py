@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -66,16 +67,21 @@ def seed_everything(seed: int, *, deterministic: bool = False) -> None:
     The package's own estimators never read the global generators: they take a
     ``random_state`` and make a local ``np.random.default_rng``. Seeding the globals is for
     the notebooks' own code (``torch.randn``, ``np.random.rand``, data loaders ...).
+
+    torch is seeded when it has been imported (import it before seeding, as the notebooks do) or
+    when ``deterministic`` is set; a notebook that never uses torch does not pay for importing it.
     """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     if not 0 <= int(seed) < 2**32:
         raise ValueError(f"seed must lie in [0, 2**32), got {seed}")
-    import torch
-
     seed = int(seed)
     random.seed(seed)
     np.random.seed(seed)
+    if "torch" not in sys.modules and not deterministic:
+        return
+    import torch
+
     torch.manual_seed(seed)  # also seeds every CUDA device
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)

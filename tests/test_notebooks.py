@@ -40,6 +40,7 @@ def test_first_code_cell_installs_mlbook_on_colab_only(notebook):
     assert code, f"{rel(path)} has no code cell"
     first = cell_source(code[0])
     assert 'if "google.colab" in sys.modules:' in first
+    assert "output.enable_custom_widget_manager()" in first, "Colab needs its manager for ipywidgets 8"
     urls = re.findall(r"git\+(https://\S+?)\"", first)
     assert urls == [repository_url()], f"the install cell must use the repository URL in _config.yml, got {urls}"
     assert "remove-cell" in cell_tags(code[0]), "the Colab cell is hidden on the site (tag remove-cell)"

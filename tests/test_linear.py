@@ -5,8 +5,10 @@ import sklearn.linear_model as sk
 import sklearn.preprocessing as skp
 from scipy.special import expit, logsumexp as sp_logsumexp, softmax as sp_softmax
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 
-from mlbook.linear import (Lasso, LinearRegression, LogisticRegression, MinMaxScaler, Ridge, RobustScaler,
+from mlbook.linear import (Lasso, LinearRegression, LogisticRegression, MinMaxScaler, PolynomialFeatures,
+                           Ridge, RobustScaler,
                            SoftmaxRegression, StandardScaler, logsumexp, polynomial_features, sigmoid, softmax)
 
 
@@ -208,6 +210,69 @@ def test_scalers_match_sklearn(cls, ref):
     np.testing.assert_allclose(s.inverse_transform(s.transform(X)), X, atol=1e-12)
 
 
+@pytest.mark.parametrize("kwargs", [{}, {"with_mean": False}, {"with_std": False}])
+def test_standard_scaler_attributes_match_sklearn(kwargs):
+    X, _ = regression_data(40, 3, 16)
+    X[:, 2] = 7.0                                  # a constant column: scale 1, as scikit-learn
+    ours, ref = StandardScaler(**kwargs).fit(X), skp.StandardScaler(**kwargs).fit(X)
+    np.testing.assert_allclose(ours.mean_, ref.mean_, rtol=1e-12)
+    for name in ("var_", "scale_"):
+        a, b = getattr(ours, name), getattr(ref, name)
+        assert (a is None) == (b is None)
+        if a is not None:
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ours.transform(X), ref.transform(X), rtol=1e-12, atol=1e-12)
+    assert ours.n_samples_seen_ == ref.n_samples_seen_
+
+
+@pytest.mark.parametrize("feature_range", [(0, 1), (-1, 2)])
+def test_minmax_scaler_attributes_match_sklearn(feature_range):
+    X, _ = regression_data(40, 3, 17)
+    X[:, 1] = -2.0                                 # a constant column
+    ours, ref = MinMaxScaler(feature_range).fit(X), skp.MinMaxScaler(feature_range=feature_range).fit(X)
+    for name in ("data_min_", "data_max_", "data_range_", "scale_", "min_"):
+        np.testing.assert_allclose(getattr(ours, name), getattr(ref, name), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(ours.transform(X), ref.transform(X), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(ours.transform(X), X * ours.scale_ + ours.min_, atol=1e-12)  # scale_ is the factor
+    np.testing.assert_allclose(ours.inverse_transform(ours.transform(X)), X, atol=1e-12)
+
+
+def test_robust_scaler_attributes_match_sklearn():
+    X, _ = regression_data(40, 3, 18)
+    ours, ref = RobustScaler().fit(X), skp.RobustScaler().fit(X)
+    np.testing.assert_allclose(ours.center_, ref.center_, rtol=1e-12)
+    np.testing.assert_allclose(ours.scale_, ref.scale_, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kwargs", [dict(degree=2), dict(degree=3, include_bias=False),
+                                    dict(degree=3, interaction_only=True), dict(degree=(2, 3)),
+                                    dict(degree=(0, 2), include_bias=False), dict(degree=1)])
+def test_polynomial_features_class_matches_sklearn(kwargs):
+    X = np.random.default_rng(19).normal(size=(12, 3))
+    ours, ref = PolynomialFeatures(**kwargs).fit(X), skp.PolynomialFeatures(**kwargs).fit(X)
+    np.testing.assert_array_equal(ours.powers_, ref.powers_)
+    assert ours.n_output_features_ == ref.n_output_features_
+    np.testing.assert_allclose(ours.transform(X), ref.transform(X), rtol=1e-12, atol=1e-14)
+    assert ours.get_feature_names_out().tolist() == ref.get_feature_names_out().tolist()
+    assert ours.get_feature_names_out(["a", "b", "c"]).tolist() == ref.get_feature_names_out(["a", "b", "c"]).tolist()
+
+
+def test_polynomial_features_class_equals_the_function_on_one_feature():
+    x = np.linspace(-1.5, 2.0, 11)
+    P = PolynomialFeatures(15, include_bias=False).fit_transform(x[:, None])
+    np.testing.assert_array_equal(P, polynomial_features(x, 15))   # bit for bit: same powers
+
+
+def test_polynomial_features_refuses_bad_degrees():
+    X = np.ones((3, 2))
+    with pytest.raises(ValueError, match="degree"):
+        PolynomialFeatures(-1).fit(X)
+    with pytest.raises(ValueError, match="min_degree <= max_degree"):
+        PolynomialFeatures((3, 2)).fit(X)
+    with pytest.raises(TypeError, match="degree"):
+        PolynomialFeatures(2.5).fit(X)
+
+
 def test_polynomial_features_match_sklearn():
     x = np.linspace(-1, 2, 7)
     ref = skp.PolynomialFeatures(4, include_bias=False).fit_transform(x[:, None])
@@ -233,7 +298,7 @@ def test_bad_input_is_refused(est):
         est.fit(Xn, y)
     with pytest.raises(TypeError, match="numeric"):
         est.fit([["a", "b"]] * 20, y)
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         clone(est).predict(X)
     fitted = clone(est).fit(X, y)
     with pytest.raises(ValueError, match="features"):

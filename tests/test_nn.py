@@ -3,6 +3,7 @@ against scikit-learn."""
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Perceptron as SkPerceptron
 
 import mlbook
@@ -223,7 +224,7 @@ def test_bad_input_refused():
         nn.BatchNorm1d(3).forward(np.ones((1, 3)))
     with pytest.raises(ValueError):
         nn.Perceptron().fit(np.ones((3, 2)), [0, 1, 2])
-    with pytest.raises(RuntimeError):
+    with pytest.raises(NotFittedError, match="not fitted"):
         nn.Perceptron().predict(np.ones((3, 2)))
     with pytest.raises(ValueError):
         nn.Perceptron().fit(np.ones((4, 2)), [0, 1, 0, 1]).predict(np.ones((2, 3)))

@@ -5,6 +5,7 @@ import sklearn.ensemble as ske
 import sklearn.inspection as ski
 import sklearn.tree as skt
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
 
 import mlbook.trees as T
@@ -213,7 +214,7 @@ def test_boosting_classifiers_refuse_a_single_class():
 def test_bad_input_refused(Est):
     X, y = continuous_data(0, n=60)
     est = Est(n_estimators=3) if "n_estimators" in Est().get_params() else Est()
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="not fitted"):
         est.predict(X)
     Xn = X.copy()
     Xn[0, 0] = np.nan

@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
 
 from mlbook import validation as v
 
@@ -37,13 +39,16 @@ def test_check_X_y():
 
 
 def test_check_n_features_and_fitted():
-    class Model:
-        pass
+    class Model(BaseEstimator):
+        def fit(self, X, y):
+            return self
 
-    with pytest.raises(ValueError, match="X has 3 features, but Model was fitted with 4"):
+    with pytest.raises(ValueError, match="X has 3 features, but Model is expecting 4 features as input: "
+                                         "it was fitted with 4"):
         v.check_n_features(np.zeros((2, 3)), 4, Model())
-    with pytest.raises(RuntimeError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="this Model is not fitted yet; call fit"):
         v.check_is_fitted(Model(), "coef_")
+    assert issubclass(NotFittedError, ValueError)  # scikit-learn's error, also a ValueError
 
 
 @pytest.mark.parametrize("value, kwargs, err", [

@@ -3,12 +3,29 @@
 Each check raises a ``ValueError`` or ``TypeError`` whose message says what was wrong,
 what came, and how to fix it, so that bad input never turns into a NaN or a silent
 wrong answer further down.
+
+The estimators follow scikit-learn's conventions (``sklearn.utils.estimator_checks`` passes on
+all of them): :func:`validate_X_y` and :func:`validate_X` are the checks of ``fit`` and of the
+methods of a fitted estimator. They run the package's own checks (with its messages, which also
+contain the phrases scikit-learn's checks look for) and then scikit-learn's ``validate_data``
+for the bookkeeping: ``n_features_in_`` and, for a DataFrame, ``feature_names_in_``. An
+estimator used before ``fit`` raises scikit-learn's ``NotFittedError``.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.base import is_classifier
+from sklearn.exceptions import DataConversionWarning, NotFittedError
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted as _sk_check_is_fitted
+from sklearn.utils.validation import validate_data
+
+__all__ = ["NotFittedError", "as_float_array", "as_label_array", "encode_classes", "check_X_y",
+           "check_n_features", "check_is_fitted", "check_positive", "validate_X", "validate_X_y"]
 
 
 def as_float_array(x: Any, name: str = "X", *, ndim: int | tuple[int, ...] | None = None,
@@ -25,19 +42,33 @@ def as_float_array(x: Any, name: str = "X", *, ndim: int | tuple[int, ...] | Non
     allow_empty : bool, default False
         Whether an array with no elements is accepted.
     """
+    if sp.issparse(x):
+        raise TypeError(f"{name} is a sparse matrix, but sparse input is not supported here; "
+                        f"pass a dense array ({name}.toarray())")
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # torch tensors
         x = x.detach().cpu().numpy()
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = np.asarray(x)
+        is_complex = arr.dtype.kind == "c"
+        if not is_complex:
+            arr = arr.astype(np.float64, copy=False)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be numeric, got values that cannot be converted to float: {exc}") from None
+    if is_complex:  # a float conversion would silently drop the imaginary part
+        raise ValueError(f"Complex data not supported: {name} has complex values; "
+                         "pass the real part (x.real) or the modulus (abs(x)) explicitly")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
             want = " or ".join(f"{d}-D" for d in allowed)
-            hint = " (reshape a single feature with X.reshape(-1, 1))" if 2 in allowed and arr.ndim == 1 else ""
+            hint = (f". Reshape your data: {name}.reshape(-1, 1) if it holds a single feature, "
+                    f"{name}.reshape(1, -1) if it holds a single sample") if 2 in allowed and arr.ndim == 1 else ""
             raise ValueError(f"{name} must be {want}, got an array of shape {arr.shape}{hint}")
     if not allow_empty and arr.size == 0:
+        if arr.ndim == 2:  # scikit-learn's wording, which its checks look for
+            what = "sample(s)" if arr.shape[0] == 0 else "feature(s)"
+            raise ValueError(f"{name} is empty: found array with 0 {what} (shape={arr.shape}) "
+                             "while a minimum of 1 is required.")
         raise ValueError(f"{name} is empty (shape {arr.shape}); at least one value is needed")
     if not np.all(np.isfinite(arr)):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
@@ -67,8 +98,9 @@ def encode_classes(y: np.ndarray, who: str, min_classes: int = 2) -> tuple[np.nd
     """
     classes, y_idx = np.unique(y, return_inverse=True)
     if classes.size < min_classes:
+        got = f"{classes.size} class" + ("" if classes.size == 1 else "es")
         raise ValueError(
-            f"{who} needs at least {min_classes} classes in y, got {classes.size} ({classes.tolist()}); "
+            f"{who} needs at least {min_classes} classes in y, got {got} ({classes.tolist()}); "
             "a classifier cannot be fitted to a single class"
         )
     return classes, y_idx
@@ -78,9 +110,19 @@ def check_X_y(X: Any, y: Any, *, y_numeric: bool = True) -> tuple[np.ndarray, np
     """Validate a design matrix of shape (n_samples, n_features) and targets of shape (n_samples,).
 
     With ``y_numeric=False`` the labels may be any hashable values (strings, ints); they are
-    returned as a 1-D array without conversion to float.
+    returned as a 1-D array without conversion to float. A column vector y of shape
+    (n_samples, 1) is flattened, with a ``DataConversionWarning`` (as scikit-learn does).
     """
     X = as_float_array(X, "X", ndim=2)
+    if y is None:
+        raise ValueError("this estimator requires y to be passed, but the target y is None")
+    if not hasattr(y, "detach"):  # torch tensors are converted (from any device) below
+        y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn("A column-vector y was passed when a 1d array was expected: y of shape "
+                      f"{tuple(y.shape)} is flattened to shape ({y.shape[0]},)", DataConversionWarning,
+                      stacklevel=3)
+        y = y.reshape(-1)
     if y_numeric:
         y = as_float_array(y, "y", ndim=1)
     else:
@@ -96,16 +138,62 @@ def check_n_features(X: np.ndarray, n_features_in: int, estimator: object) -> No
     """Refuse an X whose number of columns differs from the one the estimator was fitted with."""
     if X.shape[1] != n_features_in:
         raise ValueError(
-            f"X has {X.shape[1]} features, but {type(estimator).__name__} was fitted with {n_features_in}"
+            f"X has {X.shape[1]} features, but {type(estimator).__name__} is expecting {n_features_in} "
+            f"features as input: it was fitted with {n_features_in}"
         )
 
 
-def check_is_fitted(estimator: object, attribute: str) -> None:
-    """Raise if ``fit`` has not been called (the fitted attribute ``attribute`` is missing)."""
-    if not hasattr(estimator, attribute):
-        raise RuntimeError(
-            f"this {type(estimator).__name__} is not fitted yet; call fit(X, y) before using it"
-        )
+def check_is_fitted(estimator: object, attribute: str | None = None) -> None:
+    """Raise scikit-learn's ``NotFittedError`` if ``fit`` has not been called.
+
+    ``attribute`` names the attribute ``fit`` sets; without it, scikit-learn's rule applies
+    (some attribute ending in ``_``). ``NotFittedError`` is both a ``ValueError`` and an
+    ``AttributeError``.
+    """
+    _sk_check_is_fitted(estimator, attribute,
+                        msg="this %(name)s is not fitted yet; call fit(X, y) before using it")
+
+
+def validate_X_y(estimator: Any, X: Any, y: Any, *, y_numeric: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The input check of ``fit``: :func:`check_X_y`, then set ``n_features_in_`` (and ``feature_names_in_``).
+
+    For a classifier (``sklearn.base.is_classifier``) y holds labels, which must be classes rather
+    than a continuous target (scikit-learn's ``check_classification_targets``); otherwise y is
+    converted to float, unless ``y_numeric=False``.
+    """
+    classifier = is_classifier(estimator)
+    if y_numeric is None:
+        y_numeric = not classifier
+    X_in = X
+    X, y = check_X_y(X, y, y_numeric=y_numeric)
+    if classifier:
+        check_classification_targets(y)
+    _record_features(estimator, X_in, X, reset=True)
+    return X, y
+
+
+def validate_X(estimator: Any, X: Any, *, reset: bool = False, fitted_attribute: str | None = None) -> np.ndarray:
+    """The input check of a fitted estimator's methods (``predict``, ``transform`` ...).
+
+    Raises ``NotFittedError`` before ``fit`` (the attribute ``fitted_attribute`` is missing), then
+    checks X as :func:`as_float_array` does and refuses a number of columns other than
+    ``n_features_in_`` (or feature names other than those seen in ``fit``). With ``reset=True``
+    (a transformer's ``fit``) it records ``n_features_in_`` instead.
+    """
+    if not reset:
+        check_is_fitted(estimator, fitted_attribute)
+    X_in = X
+    X = as_float_array(X, "X", ndim=2)
+    if not reset:
+        check_n_features(X, estimator.n_features_in_, estimator)
+    _record_features(estimator, X_in, X, reset=reset)
+    return X
+
+
+def _record_features(estimator: Any, X_in: Any, X: np.ndarray, *, reset: bool) -> None:
+    # scikit-learn's validate_data on the already checked X: n_features_in_, and feature_names_in_
+    # when X came as a DataFrame (only then is the original object needed).
+    validate_data(estimator, X_in if hasattr(X_in, "columns") else X, reset=reset, skip_check_array=True)
 
 
 def check_positive(value: Any, name: str, *, strict: bool = True, integer: bool = False) -> None:

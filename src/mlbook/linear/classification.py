@@ -14,8 +14,7 @@ from scipy.optimize import minimize
 from threadpoolctl import threadpool_limits
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ..validation import (as_float_array, check_is_fitted, check_n_features, check_positive, check_X_y,
-                          encode_classes)
+from ..validation import check_positive, encode_classes, validate_X, validate_X_y
 
 
 def sigmoid(z: Any) -> np.ndarray:
@@ -57,10 +56,7 @@ class _LinearClassifier(ClassifierMixin, BaseEstimator):
     """Shared prediction code: ``decision_function`` is linear, ``predict`` takes the argmax."""
 
     def _check_X(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, "coef_")
-        X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_, self)
-        return X
+        return validate_X(self, X, fitted_attribute="coef_")
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class for every row of X, shape (n_samples,)."""
@@ -103,6 +99,11 @@ class LogisticRegression(_LinearClassifier):
         self.max_iter = max_iter
         self.tol = tol
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # binary only (SoftmaxRegression is the multiclass model)
+        return tags
+
     def _objective(self, Xb: np.ndarray, y: np.ndarray, theta: np.ndarray, C: float, lam: float) -> float:
         z = Xb @ theta
         w = theta[:-1]
@@ -110,14 +111,15 @@ class LogisticRegression(_LinearClassifier):
 
     def fit(self, X: Any, y: Any) -> "LogisticRegression":
         """Fit to X of shape (n_samples, n_features) and labels y of shape (n_samples,); returns self."""
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = validate_X_y(self, X, y)
         if self.penalty not in ("l2", None):
             raise ValueError(f"penalty must be 'l2' or None, got {self.penalty!r}")
         check_positive(self.C, "C")
         check_positive(self.max_iter, "max_iter", integer=True)
         self.classes_, t = encode_classes(y, type(self).__name__)
         if len(self.classes_) > 2:
-            raise ValueError(f"LogisticRegression is binary but y has {len(self.classes_)} classes; "
+            raise ValueError(f"Only binary classification is supported. LogisticRegression is binary "
+                             f"but y has {len(self.classes_)} classes; "
                              "use SoftmaxRegression for more than two")
         t = t.astype(np.float64)
         n, d = X.shape
@@ -234,7 +236,7 @@ class SoftmaxRegression(_LinearClassifier):
 
     def fit(self, X: Any, y: Any) -> "SoftmaxRegression":
         """Fit to X of shape (n_samples, n_features) and labels y of shape (n_samples,); returns self."""
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = validate_X_y(self, X, y)
         check_positive(self.alpha, "alpha", strict=False)
         if self.solver not in ("lbfgs", "sgd"):
             raise ValueError(f"solver must be 'lbfgs' or 'sgd', got {self.solver!r}")

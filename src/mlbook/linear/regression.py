@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ..validation import as_float_array, check_is_fitted, check_n_features, check_positive, check_X_y
+from ..validation import check_positive, validate_X, validate_X_y
 
 _SOLVERS = ("normal", "gd", "sgd")
 
@@ -22,9 +22,7 @@ class _LinearPredictor(RegressorMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """Predict ``X @ coef_ + intercept_``; X of shape (n_samples, n_features) -> (n_samples,)."""
-        check_is_fitted(self, "coef_")
-        X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_, self)
+        X = validate_X(self, X, fitted_attribute="coef_")
         return X @ self.coef_ + self.intercept_
 
 
@@ -83,7 +81,7 @@ class LinearRegression(_LinearPredictor):
 
     def fit(self, X: Any, y: Any) -> "LinearRegression":
         """Fit to X of shape (n_samples, n_features) and y of shape (n_samples,); returns self."""
-        X, y = check_X_y(X, y)
+        X, y = validate_X_y(self, X, y)
         if self.solver not in _SOLVERS:
             raise ValueError(f"solver must be one of {_SOLVERS}, got {self.solver!r}")
         n, d = X.shape
@@ -176,7 +174,7 @@ class Ridge(_LinearPredictor):
 
     def fit(self, X: Any, y: Any) -> "Ridge":
         """Fit to X of shape (n_samples, n_features) and y of shape (n_samples,); returns self."""
-        X, y = check_X_y(X, y)
+        X, y = validate_X_y(self, X, y)
         check_positive(self.alpha, "alpha", strict=False)
         if self.solver not in ("closed", "gd"):
             raise ValueError(f"solver must be 'closed' or 'gd', got {self.solver!r}")
@@ -244,7 +242,7 @@ class Lasso(_LinearPredictor):
 
     def fit(self, X: Any, y: Any) -> "Lasso":
         """Fit to X of shape (n_samples, n_features) and y of shape (n_samples,); returns self."""
-        X, y = check_X_y(X, y)
+        X, y = validate_X_y(self, X, y)
         check_positive(self.alpha, "alpha", strict=False)
         check_positive(self.max_iter, "max_iter", integer=True)
         n, d = X.shape

@@ -5,10 +5,12 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import check_is_fitted, check_n_features, check_positive, check_X_y, as_float_array
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from ..validation import check_positive, validate_X, validate_X_y
 
 
-class Perceptron:
+class Perceptron(ClassifierMixin, BaseEstimator):
     """The perceptron learning rule for two classes.
 
     Parameters
@@ -51,14 +53,22 @@ class Perceptron:
         self.shuffle = shuffle
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # two classes only: scikit-learn's checks adapt
+        return tags
+
     def fit(self, X: Any, y: Any) -> "Perceptron":
         """Run the perceptron rule on ``X`` of shape (n_samples, n_features) and labels ``y``."""
         check_positive(self.lr, "lr")
         check_positive(self.max_epochs, "max_epochs", integer=True)
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = validate_X_y(self, X, y)
         self.classes_ = np.unique(y)
         if len(self.classes_) != 2:
-            raise ValueError(f"Perceptron needs exactly 2 classes, got {len(self.classes_)}: {self.classes_}")
+            k = len(self.classes_)
+            raise ValueError(("Only binary classification is supported. " if k > 2 else "")
+                             + f"Perceptron needs exactly 2 classes, got {k} class{'' if k == 1 else 'es'}: "
+                             f"{self.classes_}")
         s = np.where(y == self.classes_[1], 1.0, -1.0)
         rng = np.random.default_rng(self.random_state)
         w, b = np.zeros(X.shape[1]), 0.0
@@ -80,20 +90,13 @@ class Perceptron:
         # endregion
         self.coef_, self.intercept_ = w, b
         self.converged_ = self.errors_per_epoch_[-1] == 0
-        self.n_features_in_ = X.shape[1]
         return self
 
     def decision_function(self, X: Any) -> np.ndarray:
         """Signed score ``X @ coef_ + intercept_``, shape (n_samples,)."""
-        check_is_fitted(self, "coef_")
-        X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_, self)
+        X = validate_X(self, X, fitted_attribute="coef_")
         return X @ self.coef_ + self.intercept_
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted labels (``classes_[1]`` where the score is positive)."""
         return np.where(self.decision_function(X) > 0, self.classes_[1], self.classes_[0])
-
-    def score(self, X: Any, y: Any) -> float:
-        """Accuracy on ``(X, y)``."""
-        return float(np.mean(self.predict(X) == np.asarray(y)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import as_float_array, check_is_fitted, check_n_features, check_positive
+from ..validation import check_positive, validate_X
 
 
 def check_int_param(value: Any, name: str, low: int = 1, *, allow_none: bool = False) -> None:
@@ -36,6 +36,9 @@ def mean_tree_importances(trees: Iterable[Any]) -> np.ndarray:
 class FittedInputMixin:
     """``_check_X``: the input check every fitted estimator of the package runs before predicting.
 
+    It raises scikit-learn's ``NotFittedError`` before ``fit``, and refuses an X whose number of
+    columns differs from ``n_features_in_`` (see :func:`mlbook.validation.validate_X`).
+
     ``_fitted_attribute`` names the attribute that ``fit`` sets (``tree_`` for a tree,
     ``estimators_`` for an ensemble).
     """
@@ -43,7 +46,4 @@ class FittedInputMixin:
     _fitted_attribute = "estimators_"
 
     def _check_X(self, X: Any) -> np.ndarray:
-        check_is_fitted(self, self._fitted_attribute)
-        X = as_float_array(X, "X", ndim=2)
-        check_n_features(X, self.n_features_in_, self)
-        return X
+        return validate_X(self, X, fitted_attribute=self._fitted_attribute)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ..validation import as_float_array, check_is_fitted, check_positive, check_X_y
+from ..validation import as_float_array, check_is_fitted, check_positive, validate_X_y
 from ..validation import encode_classes
 from ._base import FittedInputMixin, check_int_param, mean_tree_importances
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -70,7 +70,7 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
     def fit(self, X: Any, y: Any) -> "AdaBoostClassifier":
         """Fit weak learners one after another on re-weighted copies of (X, y)."""
         _check_boosting_params(self)
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = validate_X_y(self, X, y)
         self.classes_, y_idx = encode_classes(y, "AdaBoost")
         C = self.classes_.size
         n = X.shape[0]
@@ -107,30 +107,45 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
         imp = sum(a * h.feature_importances_ for h, a in zip(self.estimators_, self.estimator_weights_))
         return imp / self.estimator_weights_.sum()
 
-    def staged_decision_function(self, X: Any) -> Iterator[np.ndarray]:
-        """Class scores :math:`\\sum_{m \\le M} \\alpha_m [h_m(x) = k]` after each stage, (n_samples, C)."""
+    def _staged_votes(self, X: Any) -> Iterator[np.ndarray]:
+        """Class votes :math:`\\sum_{m \\le M} \\alpha_m [h_m(x) = k]` after each stage, (n_samples, C)."""
         X = self._check_X(X)
         scores = np.zeros((X.shape[0], self.classes_.size))
         for h, a in zip(self.estimators_, self.estimator_weights_):
             scores[np.arange(X.shape[0]), h.predict(X)] += a
             yield scores.copy()
 
+    @staticmethod
+    def _as_decision(votes: np.ndarray) -> np.ndarray:
+        # scikit-learn's convention: for two classes one score, positive for classes_[1]
+        return votes[:, 1] - votes[:, 0] if votes.shape[1] == 2 else votes
+
+    def staged_decision_function(self, X: Any) -> Iterator[np.ndarray]:
+        """:meth:`decision_function` after 1, 2, ... weak learners."""
+        for votes in self._staged_votes(X):
+            yield self._as_decision(votes)
+
     def decision_function(self, X: Any) -> np.ndarray:
-        """Weighted votes per class, shape (n_samples, n_classes)."""
-        for scores in self.staged_decision_function(X):
+        """Weighted votes per class, shape (n_samples, n_classes).
+
+        For two classes, as in scikit-learn, the single score ``vote(classes_[1]) - vote(classes_[0])``,
+        shape (n_samples,), positive where ``classes_[1]`` wins.
+        """
+        for votes in self._staged_votes(X):
             pass
-        return scores
+        return self._as_decision(votes)
 
     def staged_predict(self, X: Any) -> Iterator[np.ndarray]:
         """Predictions after 1, 2, ... weak learners."""
         check_is_fitted(self, "estimators_")
-        for scores in self.staged_decision_function(X):
-            yield self.classes_[np.argmax(scores, axis=1)]
+        for votes in self._staged_votes(X):
+            yield self.classes_[np.argmax(votes, axis=1)]
 
     def predict(self, X: Any) -> np.ndarray:
         """Class with the largest weighted vote, shape (n_samples,)."""
-        scores = self.decision_function(X)
-        return self.classes_[np.argmax(scores, axis=1)]
+        for votes in self._staged_votes(X):
+            pass
+        return self.classes_[np.argmax(votes, axis=1)]
 
 
 class GradientBoostingRegressor(RegressorMixin, _BaseBoosting):
@@ -167,7 +182,7 @@ class GradientBoostingRegressor(RegressorMixin, _BaseBoosting):
     def fit(self, X: Any, y: Any) -> "GradientBoostingRegressor":
         """Start from the mean, then add ``n_estimators`` shrunken trees fitted to residuals."""
         _check_boosting_params(self)
-        X, y = check_X_y(X, y)
+        X, y = validate_X_y(self, X, y)
         # region: rounds
         self.init_ = float(y.mean())  # the constant minimising the squared loss
         F = np.full(y.shape, self.init_)
@@ -235,7 +250,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
     def fit(self, X: Any, y: Any) -> "GradientBoostingClassifier":
         """Fit ``n_estimators`` stages of trees to the gradients of the log loss."""
         _check_boosting_params(self)
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = validate_X_y(self, X, y)
         self.classes_, y_idx = encode_classes(y, "gradient boosting")
         C = self.classes_.size
         Y = np.eye(C)[y_idx]  # one-hot targets (n, C)

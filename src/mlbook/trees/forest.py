@@ -11,7 +11,7 @@ from typing import Any, Callable
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ..validation import check_is_fitted, check_X_y
+from ..validation import check_is_fitted, check_X_y, validate_X_y
 from ._base import FittedInputMixin, check_int_param, mean_tree_importances
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
 
@@ -139,7 +139,7 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
 
     def fit(self, X: Any, y: Any) -> "RandomForestClassifier":
         """Fit the trees on bootstrap samples of X (n_samples, n_features) and y (n_samples,)."""
-        X, y = check_X_y(X, y, y_numeric=False)
+        X, y = validate_X_y(self, X, y)
         self.classes_, y_idx = np.unique(y, return_inverse=True)
         oob_sets = self.fit_bootstrap_trees(X, y_idx)
         for t in self.estimators_:  # trees saw class indices; keep every tree's columns aligned
@@ -201,7 +201,7 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
 
     def fit(self, X: Any, y: Any) -> "RandomForestRegressor":
         """Fit the trees on bootstrap samples of X (n_samples, n_features) and y (n_samples,)."""
-        X, y = check_X_y(X, y)
+        X, y = validate_X_y(self, X, y)
         oob_sets = self.fit_bootstrap_trees(X, y)
         if self.oob_score:
             total, count = np.zeros(X.shape[0]), np.zeros(X.shape[0])

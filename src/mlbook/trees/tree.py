@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ..validation import as_float_array, check_is_fitted, check_positive, check_X_y
+from ..validation import as_float_array, check_is_fitted, check_positive, validate_X_y
 from ._base import FittedInputMixin, check_int_param
 from .impurity import impurity_from_counts
 from .structure import Tree
@@ -155,19 +155,21 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
             return t
         # endregion
 
-        grow(np.arange(n), 0)
+        weight = stats.sum(axis=1) if self._task == "classification" else stats[:, 0]
+        grow(np.flatnonzero(weight > 0), 0)  # a sample of weight 0 counts nowhere, as if removed
         tree.freeze()
         if self.ccp_alpha > 0:
             tree = tree.pruned(tree.pruning_sequence(self.ccp_alpha)[2])
         return tree
 
     def _validated(self, X: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        X, y = check_X_y(X, y, y_numeric=self._task == "regression")
+        X, y = validate_X_y(self, X, y)
         if sample_weight is None:
             sample_weight = np.ones(X.shape[0])
         sample_weight = as_float_array(sample_weight, "sample_weight", ndim=1)
         if sample_weight.shape[0] != X.shape[0] or np.any(sample_weight < 0) or sample_weight.sum() <= 0:
-            raise ValueError(f"sample_weight must hold {X.shape[0]} non-negative values with a positive sum")
+            raise ValueError(f"sample_weight must hold {X.shape[0]} non-negative values, not all zero "
+                             "(a positive sum)")
         return X, y, sample_weight
 
     def apply(self, X: Any) -> np.ndarray:

@@ -20,9 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "chapters" / "appendix" / "references.ipynb"
 ITEM = re.compile(r"^[-*]\s+(.*?)(?=^[-*]\s|\Z)", re.M | re.S)
 KEY = re.compile(r"^(.*?)\((\d{4})[a-z]?\)")
-COLAB = ('# Colab only: install the book\'s package (does nothing elsewhere).\nimport sys\n'
+COLAB = ("# Colab only: install the book's package and turn on Colab's manager for ipywidgets 8\n"
+         "# (does nothing elsewhere).\nimport sys\n"
          'if "google.colab" in sys.modules:\n'
-         '    get_ipython().run_line_magic("pip", "install -q git+{url}")')
+         '    get_ipython().run_line_magic("pip", "install -q git+{url}")\n'
+         "    from google.colab import output\n"
+         "    output.enable_custom_widget_manager()")
 
 
 def source(cell: dict) -> str:

@@ -12,9 +12,17 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: venv vendor book serve test test-fast times clean min-versions
 
+# CPU-only PyTorch (a few hundred MB instead of several GB of CUDA wheels from PyPI):
+#   make book TORCH_INDEX=https://download.pytorch.org/whl/cpu
+# installs the pinned torch from PyTorch's CPU index before the rest of requirements.txt.
+TORCH_INDEX ?=
+
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The pinned requirements need Python 3.11 or newer; this is " + sys.version.split()[0] + ". Install one and run: make PYTHON=python3.11 ...")'
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { echo "Python's venv module is missing: on Debian/Ubuntu, sudo apt install python3-venv (or python3.X-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(if $(TORCH_INDEX),$(BIN)/pip install -q --index-url $(TORCH_INDEX) "$$(grep '^torch==' requirements.txt)")
 	$(BIN)/pip install -q -r requirements.txt
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null

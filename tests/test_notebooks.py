@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from conftest import CHAPTERS, ROOT, cell_source, cell_tags, notebook_paths, rel, repository_url
+from conftest import CHAPTERS, HEADING, ROOT, cell_source, cell_tags, load_notebook, notebook_paths, rel, repository_url
 
 
 def toc_files() -> list[str]:
@@ -137,3 +137,34 @@ def test_notebooks_show_code_through_the_region_helper(notebook):
     assert "inspect.getsource" not in code, f"{rel(path)}: show code with mlbook.source.show_source"
     private = re.findall(r"\b(?:mlbook|trees|metrics|calculus|linear|nn|optim|init|model|net|[A-Z]\w*)\.(_[a-z]\w*)", code)
     assert not private, f"{rel(path)} uses private names: {sorted(set(private))}"
+
+
+def test_every_exercise_has_a_collapsed_solution(notebook):
+    """An exercise (a "### Exercise N" heading) is followed, before the next heading, by its solution:
+    a <details> block in both languages, or a code cell tagged `solution` (collapsed everywhere)."""
+    path, nb = notebook
+    cells = nb["cells"]
+    starts = [i for i, c in enumerate(cells)
+              if c["cell_type"] == "markdown" and re.match(r"#{1,6}\s+Exercise \d+", cell_source(c))]
+    for i in starts:
+        end = next((j for j in range(i + 1, len(cells))
+                    if cells[j]["cell_type"] == "markdown" and HEADING.match(cell_source(cells[j]))), len(cells))
+        block = cells[i + 1:end]
+        text = "\n".join(cell_source(c) for c in block if c["cell_type"] == "markdown")
+        code = [c for c in block if c["cell_type"] == "code" and "solution" in cell_tags(c)]
+        both = "<summary>Solution</summary>" in text and "<summary>解答</summary>" in text
+        title = cell_source(cells[i]).splitlines()[0]
+        assert both or code, f"{rel(path)}: '{title}' has no solution in both languages"
+        for c in code:
+            assert "hide-cell" in cell_tags(c), f"{rel(path)}: the solution of '{title}' must be tagged hide-cell"
+
+
+def test_exercises_are_numbered_through_each_chapter():
+    for chapter in sorted(p for p in CHAPTERS.iterdir() if p.is_dir()):
+        numbers = []
+        for path in sorted(chapter.glob("*.ipynb")):
+            for c in load_notebook(path)["cells"]:
+                m = re.match(r"#{1,6}\s+Exercise (\d+)", cell_source(c)) if c["cell_type"] == "markdown" else None
+                if m:
+                    numbers.append(int(m.group(1)))
+        assert numbers == list(range(1, len(numbers) + 1)), f"{chapter.name}: exercises numbered {numbers}"

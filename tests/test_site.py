@@ -425,3 +425,14 @@ def test_pages_read_on_a_phone(server, browser):
     assert not errors, errors
     context.close()
     print(f"phone: {len(wide)} display equations scroll horizontally on the notation page")
+
+
+def test_collapsed_cells_are_labelled_in_the_reader_s_language(server, browser):
+    p = Page(browser, locale="zh-CN")
+    page = p.open(f"{server}/chapters/06_trees/04_boosting.html")
+    label = page.locator("details.hide summary .admonition-title.collapsed").first
+    assert label.inner_text() == "显示代码", label.inner_text()
+    page.click("#lang-btn-en")
+    assert label.inner_text() == "Show code cell source"
+    assert not p.errors, p.errors
+    p.close()

@@ -11,7 +11,11 @@
   var UI = { // theme strings, for the Chinese mode
     "Contents": "目录", "Skip to main content": "跳到正文", "previous": "上一页", "next": "下一页",
     "Search": "搜索", "Search...": "搜索……", "By": "作者", "Searching": "正在搜索",
-    "Search Results": "搜索结果"
+    "Search Results": "搜索结果",
+    // myst-nb's toggles of collapsed cells
+    "Show code cell source": "显示代码", "Hide code cell source": "隐藏代码",
+    "Show code cell content": "显示代码单元格", "Hide code cell content": "隐藏代码单元格",
+    "Show code cell outputs": "显示输出", "Hide code cell outputs": "隐藏输出"
   };
   var originalTitle = document.title;
 
@@ -140,7 +144,7 @@
   function translateUI(mode) {
     document.querySelectorAll(
       ".bd-sidebar-secondary .onthispage, .prev-next-subtitle, .tocsection, .search-button__default-text, " +
-      "#search-results .search-summary, #search-results h2, main h1")
+      "#search-results .search-summary, #search-results h2, main h1, details.hide summary .admonition-title")
       .forEach(function (el) {
         // (re)read the English whenever the page itself changed the text (the search page does)
         var text = el.textContent.trim();

@@ -61,8 +61,10 @@ times:
 # The declared lower bounds are true: a throwaway venv gets every lower bound of pyproject.toml
 # (dependencies and the test extra) installed exactly, read from pyproject.toml itself, then mlbook
 # without dependencies, and runs the unit tests (no notebooks, site, widgets or bilingual checks).
-# torch stays at the version of requirements.txt (a small local CPU wheel; torch 2.0 from PyPI would pull
-# gigabytes of CUDA wheels): `make min-versions MIN_TORCH=2.0` tests the declared bound itself.
+# torch stays at the version of requirements.txt, to spare a second large download; this target ignores
+# TORCH_INDEX, so pip takes that torch from its configured index (from PyPI on Linux: the CUDA build, several
+# GB; set PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu for the CPU wheel).
+# `make min-versions MIN_TORCH=2.0` tests the declared bound itself.
 MIN_VENV  ?= .venv-min
 MIN_TORCH ?= $(shell sed -n 's/^torch==//p' requirements.txt)
 min-versions:

@@ -2,28 +2,12 @@
 from __future__ import annotations
 
 import re
-
-import yaml
+import sys
 
 from conftest import CHAPTERS, HEADING, ROOT, cell_source, cell_tags, load_notebook, notebook_paths, rel, repository_url
 
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    found = [toc["root"]]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                found.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc.get("parts", []))
-    return found
+sys.path.insert(0, str(ROOT / "tools"))
+from execute_book import toc_files  # noqa: E402  (the one reader of _toc.yml)
 
 
 def test_toc_lists_every_notebook_and_nothing_missing():
@@ -46,14 +30,19 @@ def test_first_code_cell_installs_mlbook_on_colab_only(notebook):
     assert "remove-cell" in cell_tags(code[0]), "the Colab cell is hidden on the site (tag remove-cell)"
 
 
-def test_notebooks_seed_and_pick_a_device(notebook):
+def test_notebooks_seed_and_pick_a_device_only_when_used(notebook):
     path, nb = notebook
     code = "\n".join(cell_source(c) for c in nb["cells"] if c["cell_type"] == "code")
     uses_randomness = re.search(r"np\.random|torch\.|random_state|rng|mlbook\.data", code)
     if uses_randomness:
         assert "mlbook.seed_everything(" in code, f"{rel(path)} draws random numbers without seeding"
-    if "torch" in code:
-        assert "mlbook.device()" in code, f"{rel(path)} uses torch without mlbook.device()"
+    # The variable `device` read anywhere (not a keyword `device=` or an attribute `.device`) must come from
+    # mlbook.device(); a notebook that picks a device and never reads it pays for nothing (REVIEW.md, 11).
+    uses_device = re.search(r"(?<![\w.\"'])device\b(?!\s*=(?!=))(?!\()", code)
+    if uses_device:
+        assert "mlbook.device()" in code, f"{rel(path)} uses `device` without mlbook.device()"
+    if re.search(r"^device = mlbook\.device\(\)", code, re.M):
+        assert uses_device, f"{rel(path)} calls mlbook.device() but never uses `device`: drop it"
 
 
 def test_notebooks_download_nothing(notebook):

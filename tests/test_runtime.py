@@ -26,11 +26,17 @@ def test_argument_overrides_environment(monkeypatch):
     assert mlbook.device("cpu") == torch.device("cpu")
 
 
-@pytest.mark.parametrize("bad", ["gpu", "tpu", "cuda0x"])
+@pytest.mark.parametrize("bad", ["gpu", "tpu", "cuda0x", "xpu"])
 def test_unknown_device_is_refused(monkeypatch, bad):
     monkeypatch.setenv("MLBOOK_DEVICE", bad)
     with pytest.raises(ValueError, match="MLBOOK_DEVICE"):
         mlbook.device()
+
+
+def test_a_device_type_torch_knows_is_still_refused():
+    torch.device("xpu")                      # a valid torch device type ...
+    with pytest.raises(ValueError, match="argument"):
+        mlbook.device("xpu")                 # ... outside cpu / cuda / mps
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the error raised without CUDA")

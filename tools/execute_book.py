@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def book_notebooks() -> list[Path]:
-    """The notebooks the table of contents lists, in its order."""
+def toc_files() -> list[str]:
+    """Every file the table of contents lists (without suffix), in its order."""
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -39,7 +39,12 @@ def book_notebooks() -> list[Path]:
                 walk(item)
 
     walk(toc.get("parts", []))
-    return [p for f in files if (p := ROOT / f"{f}.ipynb").exists()]
+    return files
+
+
+def book_notebooks() -> list[Path]:
+    """The notebooks the table of contents lists, in its order."""
+    return [p for f in toc_files() if (p := ROOT / f"{f}.ipynb").exists()]
 
 
 def forced(path: Path) -> bool:

@@ -26,7 +26,9 @@ def device(name: str | None = None) -> "torch.device":  # noqa: F821 (torch impo
     Raises
     ------
     ValueError
-        If the requested name is not a device type torch knows.
+        If the device type (the part before any ``:``) is not ``cpu``, ``cuda`` or ``mps``: the book's
+        code is written for these three, so other types are refused even where torch knows them
+        (``"xpu"``, ``"meta"``).
     RuntimeError
         If CUDA (or MPS) is requested explicitly but is not available on this machine.
     """

@@ -89,6 +89,8 @@ def test_range_grid_for_the_static_form():
     assert widgets.Range(0.01, 1.0, log=True, frames=3).grid() == [0.01, 0.1, 1.0]
     assert widgets.Range(1, 14, integer=True, frames=6).grid() == [1, 4, 6, 9, 11, 14]
     assert widgets.Range(0.01, 0.21, frames=[0.05, 0.2, 0.21]).grid() == [0.05, 0.2, 0.21]
+    odd = widgets.Range(0.0123456, 0.98765, frames=4)
+    assert all(odd.low <= v <= odd.high for v in odd.grid()), odd.grid()  # rounding never leaves the range
     box = widgets.flipbook(draw, live=False, k=widgets.Range(0.0, 1.0, frames=5))
     assert box.n_frames == 5 and [o[0] for o in box.controls["k"].options] == ["0", "0.25", "0.5", "0.75", "1"]
 

@@ -106,7 +106,8 @@ class Range:
         pts = np.geomspace(lo, hi, self.frames) if self.log else np.linspace(lo, hi, self.frames)
         if self.integer:
             return sorted({int(round(v)) for v in pts})
-        return [float(f"{v:.3g}") if 0.001 <= abs(v) < 1e4 else float(v) for v in pts]
+        short = [float(f"{v:.3g}") if 0.001 <= abs(v) < 1e4 else float(v) for v in pts]  # readable labels
+        return [r if lo <= r <= hi else float(v) for r, v in zip(short, pts)]      # never outside the range
 
     @property
     def initial(self) -> float | int:

@@ -1,0 +1,374 @@
+"""Probability: the multivariate Gaussian, samplers, conjugate updating and the bootstrap.
+
+Chapter 2 derives each function here and checks it against SciPy. The Gaussian density is the
+book's only one: later chapters (anomaly detection, mixtures, generative models) call it.
+
+* :func:`gaussian_logpdf`, :func:`gaussian_pdf`: the density of :math:`\\mathcal N(\\boldsymbol\\mu, \\Sigma)`
+  through a Cholesky factor, which is also the test that :math:`\\Sigma` is a covariance.
+* :func:`fit_gaussian`: the maximum-likelihood (or unbiased) mean and covariance.
+* :func:`sample_gaussian`, :func:`box_muller`, :func:`inverse_cdf_sample`: how a computer turns
+  uniform numbers into samples of a distribution.
+* :func:`beta_bernoulli_posterior`: the conjugate update of a Beta prior by coin flips.
+* :func:`bootstrap_distribution`, :func:`bootstrap_ci`: resampling the data to measure the
+  uncertainty of a statistic (percentile, basic and BCa intervals).
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from .init import as_generator
+from .validation import as_float_array, check_positive
+
+__all__ = ["gaussian_logpdf", "gaussian_pdf", "fit_gaussian", "sample_gaussian", "box_muller",
+           "inverse_cdf_sample", "beta_bernoulli_posterior", "bootstrap_distribution", "bootstrap_ci"]
+
+LOG_2PI = float(np.log(2 * np.pi))
+_CI_METHODS = ("percentile", "basic", "bca")
+
+
+def _check_mean_cov(mean: Any, cov: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate a mean of shape (d,) and a covariance of shape (d, d); return them and cov's Cholesky factor."""
+    mu = as_float_array(mean, "mean", ndim=1)
+    S = as_float_array(cov, "cov", ndim=2)
+    d = mu.size
+    if S.shape != (d, d):
+        raise ValueError(f"cov must have shape ({d}, {d}) to match mean of shape ({d},), got {S.shape}")
+    scale = float(np.max(np.abs(S)))
+    if not np.allclose(S, S.T, rtol=1e-10, atol=1e-12 * scale):
+        gap = float(np.max(np.abs(S - S.T)))
+        raise ValueError(f"cov must be symmetric, but max |cov - cov.T| = {gap:.3g}; "
+                         "symmetrise it with (cov + cov.T) / 2 if the asymmetry is rounding error")
+    try:
+        # region: cholesky
+        L = np.linalg.cholesky(S)          # S = L L^T, L lower triangular with a positive diagonal
+        # endregion
+    except np.linalg.LinAlgError:
+        low = float(np.linalg.eigvalsh(S)[0])
+        raise ValueError(f"cov must be positive definite, but its smallest eigenvalue is {low:.3g}; "
+                         "a singular covariance has no density (add a small multiple of the identity, "
+                         "or drop the redundant feature)") from None
+    return mu, S, L
+
+
+def gaussian_logpdf(X: Any, mean: Any, cov: Any) -> np.ndarray:
+    """Log-density of the multivariate Gaussian :math:`\\mathcal N(\\boldsymbol\\mu, \\Sigma)` at each row of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, d)
+    mean : ndarray of shape (d,)
+    cov : ndarray of shape (d, d)
+        Symmetric positive definite; anything else is refused with a message that says why.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+
+    Notes
+    -----
+    With the Cholesky factor :math:`\\Sigma = LL^\\top` and :math:`\\mathbf z = L^{-1}(\\mathbf x - \\boldsymbol\\mu)`,
+
+    .. math::
+        \\log p(\\mathbf x) = -\\tfrac12 \\|\\mathbf z\\|^2 - \\textstyle\\sum_i \\log L_{ii} - \\tfrac d2 \\log 2\\pi,
+
+    because :math:`(\\mathbf x-\\boldsymbol\\mu)^\\top\\Sigma^{-1}(\\mathbf x-\\boldsymbol\\mu) = \\|\\mathbf z\\|^2` and
+    :math:`\\log\\det\\Sigma = 2\\sum_i \\log L_{ii}`. No inverse and no determinant is formed
+    (Chapter 2, "Expectation, variance and the Gaussian").
+    """
+    mu, _, L = _check_mean_cov(mean, cov)
+    X = as_float_array(X, "X", ndim=2)
+    d = mu.size
+    if X.shape[1] != d:
+        raise ValueError(f"X has {X.shape[1]} feature(s), but mean has {d}; pass X of shape (n_samples, {d})")
+    # region: logpdf
+    Z = np.linalg.solve(L, (X - mu).T)               # (d, n): the whitened points L^{-1}(x - mu)
+    mahalanobis_sq = np.sum(Z ** 2, axis=0)           # (n,)
+    log_det = 2.0 * np.sum(np.log(np.diag(L)))
+    return -0.5 * (mahalanobis_sq + log_det + d * LOG_2PI)
+    # endregion
+
+
+def gaussian_pdf(X: Any, mean: Any, cov: Any) -> np.ndarray:
+    """Density of :math:`\\mathcal N(\\boldsymbol\\mu, \\Sigma)` at each row of ``X``: ``exp(gaussian_logpdf(...))``.
+
+    Prefer :func:`gaussian_logpdf` for products of many densities (likelihoods), which underflow.
+    """
+    return np.exp(gaussian_logpdf(X, mean, cov))
+
+
+def fit_gaussian(X: Any, *, unbiased: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The mean and covariance of a Gaussian fitted to the rows of ``X``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, d)
+    unbiased : bool, default False
+        False: the maximum-likelihood covariance, which divides by :math:`n` and is biased low by
+        the factor :math:`(n-1)/n`. True: divide by :math:`n-1` (Bessel's correction), which needs
+        at least two samples.
+
+    Returns
+    -------
+    mean : ndarray of shape (d,)
+    cov : ndarray of shape (d, d)
+
+    Notes
+    -----
+    .. math::
+        \\hat{\\boldsymbol\\mu} = \\frac1n\\sum_i \\mathbf x_i, \\qquad
+        \\hat\\Sigma = \\frac1{n - \\delta}\\sum_i (\\mathbf x_i - \\hat{\\boldsymbol\\mu})(\\mathbf x_i - \\hat{\\boldsymbol\\mu})^\\top,
+
+    with :math:`\\delta = 0` (maximum likelihood) or :math:`\\delta = 1` (unbiased).
+    """
+    X = as_float_array(X, "X", ndim=2)
+    n = X.shape[0]
+    if unbiased and n < 2:
+        raise ValueError("the unbiased covariance divides by n - 1 and needs at least 2 samples, got 1")
+    # region: fit
+    mean = X.mean(axis=0)
+    centred = X - mean
+    cov = centred.T @ centred / (n - 1 if unbiased else n)
+    # endregion
+    return mean, cov
+
+
+def _check_n(n: Any, name: str = "n") -> int:
+    check_positive(n, name, integer=True)
+    return int(n)
+
+
+def sample_gaussian(mean: Any, cov: Any, n: int, *, random_state: Any = None) -> np.ndarray:
+    """Draw ``n`` samples of :math:`\\mathcal N(\\boldsymbol\\mu, \\Sigma)` by an affine map of standard normals.
+
+    Returns
+    -------
+    ndarray of shape (n, d)
+
+    Notes
+    -----
+    If :math:`\\mathbf z \\sim \\mathcal N(\\mathbf 0, I)` and :math:`\\Sigma = LL^\\top`, then
+    :math:`\\mathbf x = \\boldsymbol\\mu + L\\mathbf z` has mean :math:`\\boldsymbol\\mu` and covariance
+    :math:`L\\,I\\,L^\\top = \\Sigma`, and is Gaussian because an affine map of a Gaussian is Gaussian.
+    """
+    mu, _, L = _check_mean_cov(mean, cov)
+    n = _check_n(n)
+    rng = as_generator(random_state)
+    # region: affine
+    Z = rng.standard_normal((n, mu.size))   # rows z ~ N(0, I)
+    return mu + Z @ L.T                      # rows mu + L z ~ N(mu, L L^T)
+    # endregion
+
+
+def box_muller(n: int, *, random_state: Any = None) -> np.ndarray:
+    """Draw ``n`` independent standard normal numbers from uniform ones (Box & Muller, 1958).
+
+    Notes
+    -----
+    For independent :math:`U_1, U_2 \\sim \\mathrm{U}(0, 1]`, the pair
+
+    .. math::
+        Z_1 = \\sqrt{-2\\log U_1}\\,\\cos(2\\pi U_2), \\qquad Z_2 = \\sqrt{-2\\log U_1}\\,\\sin(2\\pi U_2)
+
+    is two independent :math:`\\mathcal N(0, 1)` numbers: in polar coordinates a standard 2-D
+    Gaussian has a uniform angle and a squared radius :math:`R^2 \\sim \\mathrm{Exp}(1/2)`.
+    """
+    n = _check_n(n)
+    rng = as_generator(random_state)
+    m = (n + 1) // 2
+    # region: box-muller
+    u1 = 1.0 - rng.random(m)                 # in (0, 1], so log(u1) is finite
+    u2 = rng.random(m)
+    radius = np.sqrt(-2.0 * np.log(u1))      # R^2 = -2 log U1 ~ Exp(rate 1/2)
+    angle = 2.0 * np.pi * u2                 # uniform on [0, 2 pi)
+    z = np.concatenate([radius * np.cos(angle), radius * np.sin(angle)])
+    # endregion
+    return z[:n]
+
+
+def inverse_cdf_sample(ppf: Callable[[np.ndarray], Any], n: int, *, random_state: Any = None) -> np.ndarray:
+    """Draw ``n`` samples of a distribution from its quantile function ``ppf`` (the inverse CDF).
+
+    Parameters
+    ----------
+    ppf : callable
+        The quantile function :math:`F^{-1}(u) = \\inf\\{x : F(x) \\ge u\\}`, applied element-wise to an
+        array of numbers in (0, 1), e.g. ``lambda u: -np.log1p(-u) / rate`` for the exponential.
+    n : int
+
+    Notes
+    -----
+    If :math:`U \\sim \\mathrm U(0, 1)` then :math:`P(F^{-1}(U) \\le x) = P(U \\le F(x)) = F(x)`, so
+    :math:`F^{-1}(U)` has the distribution function :math:`F`.
+    """
+    if not callable(ppf):
+        raise TypeError(f"ppf must be a callable quantile function, got {type(ppf).__name__}")
+    n = _check_n(n)
+    rng = as_generator(random_state)
+    # region: inverse-cdf
+    u = rng.random(n)
+    u[u == 0.0] = np.nextafter(0.0, 1.0)     # keep u inside (0, 1): ppf(0) is -inf for unbounded laws
+    x = np.asarray(ppf(u), dtype=np.float64)
+    # endregion
+    if x.shape != (n,):
+        raise ValueError(f"ppf must act element-wise and return shape ({n},), got {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("ppf returned NaN or infinite values for u in (0, 1); check the quantile function")
+    return x
+
+
+def beta_bernoulli_posterior(a: float, b: float, x: Any) -> tuple[float, float]:
+    """The Beta posterior of a coin's probability of heads after observing the flips ``x``.
+
+    Parameters
+    ----------
+    a, b : float
+        The prior :math:`\\mathrm{Beta}(a, b)`, both > 0 (``a = b = 1`` is uniform).
+    x : array-like of 0/1
+        The observed flips (1 = heads); may be empty.
+
+    Returns
+    -------
+    (a_post, b_post) : tuple of float
+        :math:`a + k` and :math:`b + n - k`, where :math:`k` is the number of ones among :math:`n` flips.
+
+    Notes
+    -----
+    The posterior is proportional to the prior times the likelihood,
+    :math:`\\theta^{a-1}(1-\\theta)^{b-1}\\cdot\\theta^{k}(1-\\theta)^{n-k}`, which is again a Beta
+    density: the Beta family is conjugate to the Bernoulli likelihood.
+    """
+    check_positive(a, "a")
+    check_positive(b, "b")
+    x = as_float_array(x, "x", ndim=1, allow_empty=True)
+    if not np.all((x == 0) | (x == 1)):
+        bad = np.unique(x[(x != 0) & (x != 1)])[:5]
+        raise ValueError(f"x must contain only 0 and 1 (the outcomes of Bernoulli trials), got values {bad}")
+    k = float(x.sum())
+    return float(a) + k, float(b) + x.size - k
+
+
+def _call_statistic(statistic: Callable[..., Any], samples: np.ndarray) -> np.ndarray:
+    """Apply ``statistic`` to each row of ``samples``: vectorised when it takes an ``axis`` argument."""
+    try:
+        takes_axis = "axis" in inspect.signature(statistic).parameters
+    except (TypeError, ValueError):  # some builtins have no signature
+        takes_axis = False
+    if takes_axis:
+        values = np.asarray(statistic(samples, axis=-1), dtype=np.float64)
+    else:
+        values = np.array([statistic(row) for row in samples], dtype=np.float64)
+    if values.shape != samples.shape[:-1]:
+        raise ValueError(f"statistic must return one number per sample, got shape {values.shape} "
+                         f"for {samples.shape[0]} samples")
+    return values
+
+
+def _check_sample(x: Any, statistic: Any) -> np.ndarray:
+    x = as_float_array(x, "x", ndim=1)
+    if x.size < 2:
+        raise ValueError(f"the bootstrap needs at least 2 observations, got {x.size}")
+    if not callable(statistic):
+        raise TypeError(f"statistic must be callable (e.g. np.mean), got {type(statistic).__name__}")
+    return x
+
+
+def _jackknife(x: np.ndarray, statistic: Callable[..., Any]) -> np.ndarray:
+    """The statistic on each leave-one-out sample of ``x``, shape (n,); built in blocks of rows."""
+    n = x.size
+    rows = max(1, 2_000_000 // n)                      # keep each block near 2e6 numbers
+    out = []
+    for start in range(0, n, rows):
+        i = np.arange(start, min(start + rows, n))
+        keep = np.arange(n - 1)[None, :] + (np.arange(n - 1)[None, :] >= i[:, None])  # skip index i
+        out.append(_call_statistic(statistic, x[keep]))
+    return np.concatenate(out)
+
+
+def bootstrap_distribution(x: Any, statistic: Callable[..., Any], *, n_resamples: int = 9999,
+                           random_state: Any = None) -> np.ndarray:
+    """The statistic on ``n_resamples`` bootstrap samples of ``x`` (each n draws with replacement).
+
+    Parameters
+    ----------
+    x : ndarray of shape (n,)
+    statistic : callable
+        Maps a 1-D sample to a number. If it accepts an ``axis`` argument (``np.mean``, ``np.median``)
+        it is called once on all resamples; otherwise once per resample.
+
+    Returns
+    -------
+    ndarray of shape (n_resamples,)
+    """
+    x = _check_sample(x, statistic)
+    B = _check_n(n_resamples, "n_resamples")
+    rng = as_generator(random_state)
+    # region: resample
+    idx = rng.integers(0, x.size, size=(B, x.size))   # each row: n indices drawn with replacement
+    return _call_statistic(statistic, x[idx])
+    # endregion
+
+
+def bootstrap_ci(x: Any, statistic: Callable[..., Any], *, n_resamples: int = 9999, level: float = 0.95,
+                 method: str = "percentile", random_state: Any = None) -> tuple[float, float]:
+    """A bootstrap confidence interval for ``statistic(x)`` (Efron & Tibshirani, 1993).
+
+    Parameters
+    ----------
+    x : ndarray of shape (n,), n >= 2
+    statistic : callable
+        See :func:`bootstrap_distribution`.
+    n_resamples : int, default 9999
+    level : float in (0, 1), default 0.95
+    method : {"percentile", "basic", "bca"}, default "percentile"
+        ``"percentile"``: the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles of the bootstrap
+        statistics :math:`\\hat\\theta^*`. ``"basic"``: those quantiles reflected about
+        :math:`\\hat\\theta`, :math:`(2\\hat\\theta - q_{1-\\alpha/2},\\ 2\\hat\\theta - q_{\\alpha/2})`.
+        ``"bca"``: bias-corrected and accelerated percentiles (Efron, 1987), second-order accurate.
+    random_state : None, int or np.random.Generator
+
+    Returns
+    -------
+    (low, high) : tuple of float
+
+    Notes
+    -----
+    BCa replaces the levels :math:`\\alpha/2, 1-\\alpha/2` by :math:`\\Phi\\big(z_0 + \\frac{z_0 + z}{1 - a(z_0 + z)}\\big)`
+    for :math:`z = \\Phi^{-1}(\\alpha/2), \\Phi^{-1}(1-\\alpha/2)`, with the bias correction
+    :math:`z_0 = \\Phi^{-1}\\big(\\#\\{\\hat\\theta^*_b < \\hat\\theta\\}/B\\big)` and the acceleration
+    :math:`a = \\sum_i (\\bar\\theta_{(\\cdot)} - \\hat\\theta_{(i)})^3 / \\big(6\\,[\\sum_i (\\bar\\theta_{(\\cdot)} - \\hat\\theta_{(i)})^2]^{3/2}\\big)`
+    from the jackknife values :math:`\\hat\\theta_{(i)}` (the statistic without observation i).
+    Quantiles are NumPy's default (linear interpolation), as in ``scipy.stats.bootstrap``.
+    """
+    if method not in _CI_METHODS:
+        raise ValueError(f"method must be one of {_CI_METHODS}, got {method!r}")
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
+        raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
+    x = _check_sample(x, statistic)
+    theta_star = bootstrap_distribution(x, statistic, n_resamples=n_resamples, random_state=random_state)
+    theta_hat = float(_call_statistic(statistic, x[None, :])[0])
+    alpha = 1.0 - level
+    if method == "percentile":
+        low, high = np.percentile(theta_star, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+    elif method == "basic":
+        q_low, q_high = np.percentile(theta_star, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+        low, high = 2 * theta_hat - q_high, 2 * theta_hat - q_low
+    else:
+        # region: bca
+        z0 = ndtri(np.mean(theta_star < theta_hat))                    # bias correction
+        jack = _jackknife(x, statistic)                                # theta_(i): without observation i
+        dev = jack.mean() - jack
+        with np.errstate(invalid="ignore", divide="ignore"):
+            a = np.sum(dev ** 3) / (6.0 * np.sum(dev ** 2) ** 1.5)      # acceleration
+        # endregion
+        if not np.all(np.isfinite([z0, a])):
+            raise ValueError("the BCa interval is undefined here: every bootstrap statistic lies on one side "
+                             "of the estimate, or the jackknife values are all equal; use method='percentile'")
+        z = ndtri(np.array([alpha / 2, 1 - alpha / 2]))
+        levels = ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
+        low, high = np.percentile(theta_star, 100 * levels)
+    return float(low), float(high)

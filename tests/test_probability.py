@@ -1,0 +1,235 @@
+"""mlbook.probability against SciPy and NumPy, and the bad inputs it refuses."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.stats as st
+from scipy.integrate import trapezoid
+
+from mlbook import probability as P
+
+
+def random_spd(d: int, seed: int) -> np.ndarray:
+    A = np.random.default_rng(seed).normal(size=(d, d))
+    return A @ A.T + 0.5 * np.eye(d)
+
+
+# --- the Gaussian density -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("d", [1, 2, 5])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gaussian_logpdf_equals_scipy(d, seed):
+    rng = np.random.default_rng(seed)
+    mean, cov = rng.normal(size=d), random_spd(d, seed + 10)
+    X = rng.normal(size=(40, d)) * 3
+    ref = st.multivariate_normal(mean, cov).logpdf(X)
+    np.testing.assert_allclose(P.gaussian_logpdf(X, mean, cov), np.atleast_1d(ref), rtol=1e-12, atol=1e-10)
+    np.testing.assert_allclose(P.gaussian_pdf(X, mean, cov), np.exp(np.atleast_1d(ref)), rtol=1e-11)
+
+
+def test_gaussian_logpdf_is_exact_in_the_far_tail_where_the_pdf_underflows():
+    X = np.array([[40.0, -40.0]])
+    logp = P.gaussian_logpdf(X, np.zeros(2), np.eye(2))
+    np.testing.assert_allclose(logp, st.multivariate_normal(np.zeros(2), np.eye(2)).logpdf(X), rtol=1e-13)
+    assert P.gaussian_pdf(X, np.zeros(2), np.eye(2))[0] == 0.0   # exp underflows: why the log is the API
+
+
+@pytest.mark.parametrize("cov, message", [
+    ([[1.0, 0.5], [0.4, 1.0]], "symmetric"),
+    ([[1.0, 2.0], [2.0, 1.0]], "positive definite"),
+    ([[1.0, 1.0], [1.0, 1.0]], "positive definite"),
+    ([[1.0, 0.0, 0.0]] * 3, r"shape \(2, 2\)"),
+    ([[np.nan, 0.0], [0.0, 1.0]], "NaN"),
+])
+def test_gaussian_logpdf_refuses_a_bad_covariance(cov, message):
+    with pytest.raises(ValueError, match=message):
+        P.gaussian_logpdf(np.zeros((3, 2)), np.zeros(2), cov)
+
+
+def test_gaussian_logpdf_refuses_bad_points():
+    with pytest.raises(ValueError, match="X has 3 feature"):
+        P.gaussian_logpdf(np.zeros((4, 3)), np.zeros(2), np.eye(2))
+    with pytest.raises(ValueError, match="2-D"):
+        P.gaussian_logpdf(np.zeros(2), np.zeros(2), np.eye(2))
+    with pytest.raises(ValueError, match="1-D"):
+        P.gaussian_logpdf(np.zeros((4, 2)), np.zeros((1, 2)), np.eye(2))
+
+
+@pytest.mark.parametrize("unbiased", [False, True])
+def test_fit_gaussian_equals_numpy(unbiased):
+    X = np.random.default_rng(3).normal(size=(30, 4)) @ random_spd(4, 3)
+    mean, cov = P.fit_gaussian(X, unbiased=unbiased)
+    np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(cov, np.cov(X, rowvar=False, bias=not unbiased), rtol=1e-12, atol=1e-13)
+
+
+def test_fit_gaussian_variance_is_scipys_norm_fit_for_one_feature():
+    x = np.random.default_rng(4).normal(2.0, 3.0, size=50)
+    mean, cov = P.fit_gaussian(x[:, None])
+    loc, scale = st.norm.fit(x)
+    np.testing.assert_allclose([mean[0], cov[0, 0]], [loc, scale ** 2], rtol=1e-10)
+
+
+def test_fit_gaussian_refuses_one_sample_when_unbiased():
+    assert P.fit_gaussian(np.ones((1, 2)))[1].shape == (2, 2)
+    with pytest.raises(ValueError, match="at least 2 samples"):
+        P.fit_gaussian(np.ones((1, 2)), unbiased=True)
+
+
+# --- samplers -------------------------------------------------------------------------------------
+
+def test_sample_gaussian_has_the_requested_moments_and_law():
+    mean, cov = np.array([1.0, -2.0, 0.5]), random_spd(3, 7)
+    X = P.sample_gaussian(mean, cov, 200_000, random_state=0)
+    assert X.shape == (200_000, 3)
+    np.testing.assert_allclose(X.mean(axis=0), mean, atol=5 * np.sqrt(np.diag(cov).max() / 2e5))
+    np.testing.assert_allclose(np.cov(X, rowvar=False), cov, rtol=0.02, atol=0.02)
+    # a 1-D projection a^T x is N(a^T mu, a^T Sigma a)
+    a = np.array([0.3, -1.0, 2.0])
+    proj = X[:20_000] @ a
+    assert st.kstest(proj, st.norm(a @ mean, np.sqrt(a @ cov @ a)).cdf).pvalue > 0.01
+
+
+def test_samplers_are_reproducible_and_accept_a_generator():
+    np.testing.assert_array_equal(P.box_muller(7, random_state=3), P.box_muller(7, random_state=3))
+    g = np.random.default_rng(5)
+    a = P.sample_gaussian([0.0], [[1.0]], 4, random_state=g)
+    b = P.sample_gaussian([0.0], [[1.0]], 4, random_state=g)
+    assert not np.array_equal(a, b)          # the generator advanced
+    with pytest.raises(TypeError, match="random_state"):
+        P.box_muller(3, random_state="seed")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("n", [1, 2, 9, 10_001])
+def test_box_muller_is_standard_normal(seed, n):
+    z = P.box_muller(n, random_state=seed)
+    assert z.shape == (n,)
+    if n > 1000:
+        assert st.kstest(z, "norm").pvalue > 0.01
+        assert abs(z.mean()) < 5 / np.sqrt(n) and abs(z.var() - 1) < 5 * np.sqrt(2 / n)
+
+
+def test_box_muller_pairs_are_uncorrelated():
+    z = P.box_muller(200_000, random_state=0)
+    z1, z2 = z[:100_000], z[100_000:]        # cos and sin halves of the same pairs
+    assert abs(np.corrcoef(z1, z2)[0, 1]) < 5 / np.sqrt(100_000)
+    assert abs(np.corrcoef(z1 ** 2, z2 ** 2)[0, 1]) < 5 / np.sqrt(100_000)   # not just uncorrelated
+
+
+@pytest.mark.parametrize("dist", [st.expon(scale=0.5), st.norm(1, 2), st.beta(2, 5), st.cauchy()])
+def test_inverse_cdf_sample_follows_the_distribution(dist):
+    x = P.inverse_cdf_sample(dist.ppf, 5000, random_state=1)
+    assert st.kstest(x, dist.cdf).pvalue > 0.01
+
+
+def test_inverse_cdf_sample_refuses_bad_quantile_functions():
+    with pytest.raises(TypeError, match="callable"):
+        P.inverse_cdf_sample(3.0, 10)
+    with pytest.raises(ValueError, match="element-wise"):
+        P.inverse_cdf_sample(lambda u: u.sum(), 10)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        P.inverse_cdf_sample(lambda u: np.where(u > 0.5, np.inf, u), 10, random_state=0)
+    with pytest.raises(ValueError, match="n must be > 0"):
+        P.inverse_cdf_sample(st.norm.ppf, 0)
+    with pytest.raises(TypeError, match="integer"):
+        P.inverse_cdf_sample(st.norm.ppf, 2.5)
+
+
+# --- conjugate updating ---------------------------------------------------------------------------
+
+def test_beta_bernoulli_posterior_matches_a_grid_posterior():
+    x = np.array([1, 0, 1, 1, 1, 0, 1])
+    a_post, b_post = P.beta_bernoulli_posterior(2.0, 3.0, x)
+    assert (a_post, b_post) == (7.0, 5.0)
+    theta = np.linspace(1e-6, 1 - 1e-6, 20001)
+    unnorm = st.beta(2, 3).pdf(theta) * theta ** x.sum() * (1 - theta) ** (x.size - x.sum())
+    grid = unnorm / trapezoid(unnorm, theta)
+    np.testing.assert_allclose(grid, st.beta(a_post, b_post).pdf(theta), atol=1e-6)
+
+
+def test_beta_bernoulli_sequential_equals_batch_and_accepts_no_data():
+    x = np.random.default_rng(0).integers(0, 2, size=50)
+    a, b = 1.0, 1.0
+    for xi in x:
+        a, b = P.beta_bernoulli_posterior(a, b, [xi])
+    assert (a, b) == P.beta_bernoulli_posterior(1.0, 1.0, x)
+    assert P.beta_bernoulli_posterior(0.5, 0.5, []) == (0.5, 0.5)
+
+
+@pytest.mark.parametrize("a, b, x, err, message", [
+    (1.0, 1.0, [0, 2], ValueError, "only 0 and 1"),
+    (1.0, 1.0, [0.5], ValueError, "only 0 and 1"),
+    (0.0, 1.0, [1], ValueError, "a must be > 0"),
+    (1.0, -1.0, [1], ValueError, "b must be > 0"),
+    (1.0, 1.0, [[1, 0]], ValueError, "1-D"),
+])
+def test_beta_bernoulli_posterior_refuses_bad_input(a, b, x, err, message):
+    with pytest.raises(err, match=message):
+        P.beta_bernoulli_posterior(a, b, x)
+
+
+# --- the bootstrap --------------------------------------------------------------------------------
+
+def test_bootstrap_distribution_resamples_with_replacement():
+    x = np.arange(10.0)
+    stats = P.bootstrap_distribution(x, np.min, n_resamples=20_000, random_state=0)
+    # P(min > 0) = P(observation 0 never drawn) = (1 - 1/n)^n
+    np.testing.assert_allclose(np.mean(stats > 0), 0.9 ** 10, atol=4 * np.sqrt(0.35 * 0.65 / 20_000))
+
+
+def test_vectorised_and_looped_statistics_give_the_same_resamples():
+    x = np.random.default_rng(1).exponential(size=25)
+    a = P.bootstrap_distribution(x, np.mean, n_resamples=300, random_state=4)
+    b = P.bootstrap_distribution(x, lambda s: float(np.mean(s)), n_resamples=300, random_state=4)
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("method, scipy_method", [("percentile", "percentile"), ("basic", "basic"), ("bca", "BCa")])
+@pytest.mark.parametrize("statistic", [np.mean, np.median])
+def test_bootstrap_ci_agrees_with_scipy(method, scipy_method, statistic):
+    x = np.random.default_rng(2).exponential(size=60)
+    B = 20_000
+    ours = P.bootstrap_ci(x, statistic, n_resamples=B, method=method, random_state=0)
+    ref = st.bootstrap((x,), statistic, method=scipy_method, n_resamples=B, random_state=0).confidence_interval
+    width = ref.high - ref.low
+    # different resamples: the endpoints agree to Monte-Carlo precision, a few per cent of the width
+    np.testing.assert_allclose(ours, (ref.low, ref.high), atol=0.06 * width)
+
+
+def test_bca_uses_the_jackknife_in_blocks_for_large_samples():
+    x = np.random.default_rng(5).lognormal(size=3000)       # 3000 leave-one-out rows: several blocks
+    ours = P.bootstrap_ci(x, np.mean, n_resamples=4000, method="bca", random_state=0)
+    ref = st.bootstrap((x,), np.mean, method="BCa", n_resamples=4000, random_state=0).confidence_interval
+    np.testing.assert_allclose(ours, (ref.low, ref.high), atol=0.06 * (ref.high - ref.low))
+
+
+def test_bootstrap_percentile_interval_of_the_mean_is_near_the_normal_interval():
+    x = np.random.default_rng(6).normal(5.0, 2.0, size=400)
+    low, high = P.bootstrap_ci(x, np.mean, level=0.9, random_state=1)
+    se = x.std() / np.sqrt(x.size)
+    np.testing.assert_allclose([low, high], x.mean() + np.array([-1, 1]) * st.norm.ppf(0.95) * se, atol=0.1 * se * 3.3)
+
+
+@pytest.mark.parametrize("kwargs, err, message", [
+    (dict(level=1.0), ValueError, "strictly between 0 and 1"),
+    (dict(level=0), ValueError, "strictly between 0 and 1"),
+    (dict(method="studentized"), ValueError, "method must be one of"),
+    (dict(n_resamples=0), ValueError, "n_resamples must be > 0"),
+])
+def test_bootstrap_ci_refuses_bad_options(kwargs, err, message):
+    with pytest.raises(err, match=message):
+        P.bootstrap_ci(np.arange(5.0), np.mean, **kwargs)
+
+
+def test_bootstrap_refuses_bad_data_and_statistics():
+    with pytest.raises(ValueError, match="at least 2 observations"):
+        P.bootstrap_ci([1.0], np.mean)
+    with pytest.raises(ValueError, match="NaN"):
+        P.bootstrap_ci([1.0, np.nan, 2.0], np.mean)
+    with pytest.raises(TypeError, match="callable"):
+        P.bootstrap_ci([1.0, 2.0], "mean")
+    with pytest.raises(ValueError, match="one number per sample"):
+        P.bootstrap_ci([1.0, 2.0, 3.0], lambda s, axis: s)
+    with pytest.raises(ValueError, match="BCa interval is undefined"):
+        P.bootstrap_ci(np.ones(10), np.mean, method="bca")

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..information import entropy_of_counts
 from ..validation import as_label_array
 
 CRITERIA = ("entropy", "gini", "misclassification")
@@ -46,9 +47,7 @@ def impurity_from_counts(counts: Any, criterion: str = "entropy") -> np.ndarray:
         return np.where(n[..., 0] > 0, 1.0 - np.sum(p * p, axis=-1), 0.0)
     if criterion == "misclassification":
         return np.where(n[..., 0] > 0, 1.0 - p.max(axis=-1), 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        plogp = np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0)
-    return -np.sum(plogp, axis=-1) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return entropy_of_counts(counts, base=2)        # the book's one entropy formula (Chapter 3)
 
 
 def _counts(y: np.ndarray) -> np.ndarray:

@@ -1,0 +1,322 @@
+"""Information theory: entropy, cross-entropy, KL and JS divergence, mutual information, Huffman codes.
+
+Chapter 3 derives each quantity here and checks it against SciPy, scikit-learn and PyTorch.
+Discrete distributions are probability vectors along the **last axis** (any leading axes are a
+batch); a vector with a negative entry or a sum other than 1 is refused. ``base`` is the base of
+the logarithm: 2 gives bits, ``np.e`` gives nats (one bit is :math:`\\log 2 \\approx 0.693` nats).
+
+The convention :math:`0 \\log 0 = 0` (the limit of :math:`p \\log p` as :math:`p \\to 0`) is used
+throughout, so an outcome of probability zero contributes nothing. Where the reference
+distribution puts mass on an outcome the model gives probability zero (:math:`q = 0 < p`),
+cross-entropy and KL divergence are ``inf``: no finite code length describes an outcome
+declared impossible.
+
+This module holds the book's one entropy formula: the impurity functions of
+:mod:`mlbook.trees.impurity` (Chapter 6) call :func:`entropy_of_counts`.
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Any
+
+import numpy as np
+
+from .validation import as_float_array, check_positive
+
+__all__ = ["entropy", "entropy_of_counts", "cross_entropy", "kl_divergence", "js_divergence",
+           "conditional_entropy", "mutual_information", "huffman_code", "gaussian_kl", "gaussian_entropy"]
+
+SUM_TOL = 1e-8
+
+
+def _check_base(base: Any) -> float:
+    check_positive(base, "base")
+    if base == 1:
+        raise ValueError("base must not be 1 (log 1 = 0); use 2 for bits or np.e for nats")
+    return float(np.log(base))
+
+
+def _check_distribution(p: Any, name: str) -> np.ndarray:
+    """A probability vector (or a batch of them along the last axis): non-negative, summing to 1."""
+    p = as_float_array(p, name)
+    if p.ndim == 0:
+        raise ValueError(f"{name} must be a probability vector (at least 1-D), got a scalar")
+    if np.any(p < 0):
+        raise ValueError(f"{name} has negative entries (smallest {p.min():.3g}); probabilities are >= 0")
+    sums = p.sum(axis=-1)
+    if np.any(np.abs(sums - 1.0) > SUM_TOL):
+        worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+        raise ValueError(f"{name} must sum to 1 along its last axis, but a sum is {worst:.10g}; "
+                         f"normalise it first ({name} / {name}.sum(axis=-1, keepdims=True))")
+    return p
+
+
+def _check_pair(p: Any, q: Any) -> tuple[np.ndarray, np.ndarray]:
+    p, q = _check_distribution(p, "p"), _check_distribution(q, "q")
+    if p.shape[-1] != q.shape[-1]:
+        raise ValueError(f"p and q must be distributions over the same outcomes, but p has {p.shape[-1]} "
+                         f"and q has {q.shape[-1]}")
+    return p, q
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x log y with 0 log y = 0 for every y (including 0), and -inf where y = 0 < x."""
+    with np.errstate(divide="ignore"):
+        return np.where(x > 0, x * np.log(np.where(x > 0, y, 1.0)), 0.0)
+
+
+def _finish(values: np.ndarray) -> float | np.ndarray:
+    values = values + 0.0                        # -0.0 -> 0.0
+    return float(values) if values.ndim == 0 else values
+
+
+def entropy(p: Any, base: float = 2) -> float | np.ndarray:
+    """Shannon entropy :math:`H(p) = -\\sum_x p(x) \\log p(x)` of a probability vector.
+
+    Parameters
+    ----------
+    p : array-like of shape (..., k)
+        Probability vectors along the last axis.
+    base : float, default 2
+        2 for bits, ``np.e`` for nats.
+
+    Returns
+    -------
+    float, or ndarray of shape (...) for a batch
+
+    Notes
+    -----
+    :math:`0 \\le H(p) \\le \\log k`, with 0 for a point mass and :math:`\\log k` for the uniform
+    distribution. By Shannon's source-coding theorem the best prefix code has an expected length
+    :math:`L` with :math:`H \\le L < H + 1` bits per symbol (Chapter 3, section 1).
+    """
+    log_base = _check_base(base)
+    p = _check_distribution(p, "p")
+    # region: entropy
+    h = -np.sum(_xlogy(p, p), axis=-1) / log_base
+    # endregion
+    return _finish(h)
+
+
+def entropy_of_counts(counts: Any, base: float = 2) -> np.ndarray:
+    """Entropy of the class proportions of (possibly weighted) count vectors along the last axis.
+
+    An all-zero count vector (an empty node) has entropy 0. Used by the decision trees of Chapter 6.
+
+    Returns
+    -------
+    ndarray of shape (...)
+    """
+    log_base = _check_base(base)
+    counts = as_float_array(counts, "counts", allow_empty=True)
+    if np.any(counts < 0):
+        raise ValueError("counts must be non-negative")
+    n = counts.sum(axis=-1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(n > 0, counts / np.where(n > 0, n, 1.0), 0.0)
+    return -np.sum(_xlogy(p, p), axis=-1) / log_base + 0.0
+
+
+def cross_entropy(p: Any, q: Any, base: float = 2) -> float | np.ndarray:
+    """Cross-entropy :math:`H(p, q) = -\\sum_x p(x) \\log q(x)` of a model ``q`` under the reference ``p``.
+
+    Notes
+    -----
+    :math:`H(p, q) = H(p) + D_{\\mathrm{KL}}(p \\,\\Vert\\, q) \\ge H(p)`: the expected code length
+    when symbols from :math:`p` are coded with a code built for :math:`q`. ``inf`` where
+    :math:`q(x) = 0 < p(x)`.
+    """
+    log_base = _check_base(base)
+    p, q = _check_pair(p, q)
+    # region: cross-entropy
+    h = -np.sum(_xlogy(p, q), axis=-1) / log_base
+    # endregion
+    return _finish(h)
+
+
+def kl_divergence(p: Any, q: Any, base: float = 2) -> float | np.ndarray:
+    """Kullback–Leibler divergence :math:`D_{\\mathrm{KL}}(p \\,\\Vert\\, q) = \\sum_x p(x) \\log \\frac{p(x)}{q(x)}`.
+
+    Notes
+    -----
+    :math:`D_{\\mathrm{KL}}(p \\,\\Vert\\, q) \\ge 0` with equality only when :math:`p = q` (Gibbs'
+    inequality, from Jensen's inequality for the concave logarithm). It is not symmetric and does
+    not satisfy the triangle inequality. ``inf`` where :math:`q(x) = 0 < p(x)`.
+    """
+    log_base = _check_base(base)
+    p, q = _check_pair(p, q)
+    # region: kl
+    d = np.sum(_xlogy(p, p) - _xlogy(p, q), axis=-1) / log_base
+    # endregion
+    return _finish(np.maximum(d, 0.0))      # rounding can give -1e-17 for p = q
+
+
+def js_divergence(p: Any, q: Any, base: float = 2) -> float | np.ndarray:
+    """Jensen–Shannon divergence :math:`\\tfrac12 D_{\\mathrm{KL}}(p \\Vert m) + \\tfrac12 D_{\\mathrm{KL}}(q \\Vert m)`, :math:`m = \\tfrac12(p + q)`.
+
+    Notes
+    -----
+    Symmetric, always finite, and :math:`0 \\le \\mathrm{JSD} \\le \\log 2` (1 bit), with the upper
+    bound reached exactly when :math:`p` and :math:`q` have disjoint supports. Its square root is a
+    metric (Endres & Schindelin, 2003); ``scipy.spatial.distance.jensenshannon`` returns that root.
+    """
+    p, q = _check_pair(p, q)
+    m = 0.5 * (p + q)
+    # region: js
+    return _finish(0.5 * np.asarray(kl_divergence(p, m, base)) + 0.5 * np.asarray(kl_divergence(q, m, base)))
+    # endregion
+
+
+def _check_joint(joint: Any) -> np.ndarray:
+    joint = as_float_array(joint, "joint", ndim=2)
+    if np.any(joint < 0):
+        raise ValueError("joint has negative entries; a joint probability table is >= 0")
+    total = joint.sum()
+    if abs(total - 1.0) > SUM_TOL:
+        raise ValueError(f"joint must sum to 1, but it sums to {total:.10g}; divide a table of counts by its total")
+    return joint
+
+
+def conditional_entropy(joint: Any, base: float = 2) -> float:
+    """Conditional entropy :math:`H(Y \\mid X) = -\\sum_{x,y} p(x, y) \\log p(y \\mid x)` from a joint table.
+
+    Parameters
+    ----------
+    joint : array-like of shape (n_x, n_y)
+        The joint probabilities :math:`p(x, y)`, rows indexing :math:`X`, summing to 1.
+
+    Notes
+    -----
+    Equivalently :math:`\\sum_x p(x) H(Y \\mid X = x)`, the average entropy of the rows after
+    normalising each, which is how a decision tree scores a split (Chapter 6).
+    """
+    log_base = _check_base(base)
+    joint = _check_joint(joint)
+    # region: conditional
+    p_x = joint.sum(axis=1)                                   # the marginal of X
+    h = float(p_x @ entropy_of_counts(joint, base=np.e)) / log_base
+    # endregion
+    return h + 0.0
+
+
+def mutual_information(joint: Any, base: float = 2) -> float:
+    """Mutual information :math:`I(X; Y) = H(Y) - H(Y \\mid X) = \\sum_{x,y} p(x,y) \\log \\frac{p(x,y)}{p(x)p(y)}`.
+
+    Parameters
+    ----------
+    joint : array-like of shape (n_x, n_y)
+        The joint probabilities, summing to 1.
+
+    Notes
+    -----
+    :math:`I(X; Y) = D_{\\mathrm{KL}}\\big(p(x, y) \\,\\Vert\\, p(x)p(y)\\big) \\ge 0`, with equality
+    exactly when :math:`X` and :math:`Y` are independent. It is symmetric in :math:`X` and :math:`Y`.
+    """
+    log_base = _check_base(base)
+    joint = _check_joint(joint)
+    # region: mutual-information
+    independent = np.outer(joint.sum(axis=1), joint.sum(axis=0))     # p(x) p(y)
+    mi = float(np.sum(_xlogy(joint, joint) - _xlogy(joint, independent))) / log_base
+    # endregion
+    return max(mi, 0.0)
+
+
+def huffman_code(probs: Any) -> list[str]:
+    """An optimal binary prefix code for the symbols with probabilities ``probs`` (Huffman, 1952).
+
+    Parameters
+    ----------
+    probs : array-like of shape (k,)
+        A probability vector; zero probabilities are allowed (they get the longest codewords).
+
+    Returns
+    -------
+    list of str
+        The codeword of each symbol, in the order of ``probs``; a single symbol gets ``"0"``.
+        Ties are broken by symbol order, so the code is deterministic.
+
+    Notes
+    -----
+    Repeatedly merge the two least probable nodes; each merge adds one bit to every codeword below
+    it. The expected length :math:`L = \\sum_i p_i \\ell_i` satisfies :math:`H \\le L < H + 1` bits.
+    """
+    p = _check_distribution(probs, "probs")
+    if p.ndim != 1:
+        raise ValueError(f"probs must be one probability vector (1-D), got shape {p.shape}")
+    k = p.size
+    if k == 1:
+        return ["0"]
+    codes = [""] * k
+    # region: huffman
+    # heap entries: (probability, tie-breaker, the symbols under this node)
+    heap = [(float(pi), i, [i]) for i, pi in enumerate(p)]
+    heapq.heapify(heap)
+    counter = k
+    while len(heap) > 1:
+        p0, _, left = heapq.heappop(heap)      # the two least probable nodes
+        p1, _, right = heapq.heappop(heap)
+        for i in left:
+            codes[i] = "0" + codes[i]
+        for i in right:
+            codes[i] = "1" + codes[i]
+        heapq.heappush(heap, (p0 + p1, counter, left + right))
+        counter += 1
+    # endregion
+    return codes
+
+
+def _check_gaussian_params(*arrays: Any, names: tuple[str, ...]) -> list[np.ndarray]:
+    out = [as_float_array(a, name) for a, name in zip(arrays, names)]
+    for a, name in zip(out, names):
+        if name.startswith("var") and np.any(a <= 0):
+            raise ValueError(f"{name} must be > 0 (a variance, not a standard deviation), got {a.min():.3g}")
+    try:
+        np.broadcast_shapes(*(a.shape for a in out))
+    except ValueError:
+        raise ValueError(f"the shapes of {', '.join(names)} do not broadcast: "
+                         f"{', '.join(str(a.shape) for a in out)}") from None
+    return out
+
+
+def gaussian_kl(mu_p: Any, var_p: Any, mu_q: Any, var_q: Any) -> float | np.ndarray:
+    """:math:`D_{\\mathrm{KL}}(\\mathcal N(\\mu_p, \\sigma_p^2) \\,\\Vert\\, \\mathcal N(\\mu_q, \\sigma_q^2))` in nats.
+
+    Parameters
+    ----------
+    mu_p, var_p, mu_q, var_q : float or array-like of shape (..., d)
+        Means and **variances**. Scalars: univariate Gaussians. Arrays: diagonal Gaussians in
+        ``d`` dimensions (the last axis), whose KL is the sum over the coordinates.
+
+    Notes
+    -----
+    .. math::
+        D_{\\mathrm{KL}} = \\tfrac12\\Big[\\log\\frac{\\sigma_q^2}{\\sigma_p^2} + \\frac{\\sigma_p^2 + (\\mu_p - \\mu_q)^2}{\\sigma_q^2} - 1\\Big].
+    """
+    mu_p, var_p, mu_q, var_q = _check_gaussian_params(mu_p, var_p, mu_q, var_q,
+                                                      names=("mu_p", "var_p", "mu_q", "var_q"))
+    # region: gaussian-kl
+    kl = 0.5 * (np.log(var_q / var_p) + (var_p + (mu_p - mu_q) ** 2) / var_q - 1.0)
+    # endregion
+    if kl.ndim > 0:
+        kl = kl.sum(axis=-1)
+    return _finish(np.maximum(kl, 0.0))
+
+
+def gaussian_entropy(var: Any) -> float | np.ndarray:
+    """Differential entropy :math:`\\tfrac12 \\log(2\\pi e \\sigma^2)` of a Gaussian, in nats.
+
+    Parameters
+    ----------
+    var : float or array-like of shape (..., d)
+        The variance (scalar), or the diagonal of a diagonal covariance (summed over the last axis).
+
+    Notes
+    -----
+    Negative when :math:`\\sigma^2 < 1/(2\\pi e)`: a differential entropy is not a number of bits and
+    can be below zero. For a fixed variance the Gaussian has the largest differential entropy.
+    """
+    (var,) = _check_gaussian_params(var, names=("var",))
+    h = 0.5 * np.log(2 * np.pi * np.e * var)
+    if h.ndim > 0:
+        h = h.sum(axis=-1)
+    return _finish(h)

@@ -1,0 +1,157 @@
+"""mlbook.information against SciPy, scikit-learn and PyTorch, and the bad inputs it refuses."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.stats as st
+import torch
+from scipy.spatial.distance import jensenshannon
+from sklearn.metrics import mutual_info_score
+
+from mlbook import information as I
+from mlbook.trees import impurity
+
+
+def random_distribution(k: int, seed: int, zeros: int = 0) -> np.ndarray:
+    p = np.random.default_rng(seed).dirichlet(np.ones(k))
+    p[:zeros] = 0.0
+    return p / p.sum()
+
+
+@pytest.mark.parametrize("base", [2, np.e, 10])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_entropy_cross_entropy_and_kl_equal_scipy(base, seed):
+    p, q = random_distribution(6, seed, zeros=1), random_distribution(6, seed + 100)
+    np.testing.assert_allclose(I.entropy(p, base), st.entropy(p, base=base), rtol=1e-12)
+    np.testing.assert_allclose(I.kl_divergence(p, q, base), st.entropy(p, q, base=base), rtol=1e-12)
+    # H(p, q) = H(p) + KL(p || q)
+    np.testing.assert_allclose(I.cross_entropy(p, q, base), st.entropy(p, base=base) + st.entropy(p, q, base=base),
+                               rtol=1e-12)
+
+
+def test_batches_along_the_last_axis():
+    P = np.stack([random_distribution(4, s) for s in range(5)])
+    Q = np.stack([random_distribution(4, s + 9) for s in range(5)])
+    np.testing.assert_allclose(I.entropy(P), st.entropy(P, base=2, axis=-1), rtol=1e-12)
+    np.testing.assert_allclose(I.kl_divergence(P, Q), st.entropy(P, Q, base=2, axis=-1), rtol=1e-12)
+    assert I.entropy(P).shape == (5,)
+
+
+def test_entropy_bounds_and_the_fair_coin():
+    assert I.entropy([0.5, 0.5]) == 1.0
+    np.testing.assert_allclose(I.entropy([0.5, 0.5], base=np.e), np.log(2), rtol=1e-15)
+    assert I.entropy([0.0, 1.0, 0.0]) == 0.0
+    np.testing.assert_allclose(I.entropy(np.full(8, 1 / 8)), 3.0, rtol=1e-15)
+
+
+def test_kl_is_infinite_where_q_is_zero_and_p_is_not_and_zero_for_equal_distributions():
+    assert I.kl_divergence([0.5, 0.5], [1.0, 0.0]) == np.inf
+    assert I.cross_entropy([0.5, 0.5], [1.0, 0.0]) == np.inf
+    assert I.kl_divergence([1.0, 0.0], [0.5, 0.5]) == 1.0          # p = 0 terms contribute nothing
+    p = random_distribution(5, 3)
+    assert I.kl_divergence(p, p) == 0.0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_js_divergence_is_the_square_of_scipys_jensenshannon(seed):
+    p, q = random_distribution(7, seed, zeros=2), random_distribution(7, seed + 50)
+    np.testing.assert_allclose(I.js_divergence(p, q), jensenshannon(p, q, base=2) ** 2, rtol=1e-10)
+    np.testing.assert_allclose(I.js_divergence(p, q, np.e), jensenshannon(p, q) ** 2, rtol=1e-10)
+    assert I.js_divergence(p, q) == pytest.approx(I.js_divergence(q, p), rel=1e-14)
+
+
+def test_js_divergence_of_disjoint_supports_is_one_bit():
+    assert I.js_divergence([0.5, 0.5, 0, 0], [0, 0, 0.2, 0.8]) == pytest.approx(1.0, rel=1e-15)
+
+
+def test_mutual_information_and_conditional_entropy_equal_sklearn():
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 4, size=2000)
+    y = (x + rng.integers(0, 2, size=2000)) % 3
+    table = np.zeros((4, 3))
+    np.add.at(table, (x, y), 1.0)
+    joint = table / table.sum()
+    np.testing.assert_allclose(I.mutual_information(joint, base=np.e), mutual_info_score(x, y), rtol=1e-12)
+    np.testing.assert_allclose(I.mutual_information(joint), mutual_info_score(x, y) / np.log(2), rtol=1e-12)
+    # H(Y | X) = H(X, Y) - H(X), and chapter 6's conditional entropy of y given the feature x
+    h_xy, h_x = I.entropy(joint.ravel()), I.entropy(joint.sum(axis=1))
+    np.testing.assert_allclose(I.conditional_entropy(joint), h_xy - h_x, rtol=1e-12)
+    np.testing.assert_allclose(I.conditional_entropy(joint), impurity.conditional_entropy(x, y), rtol=1e-12)
+    np.testing.assert_allclose(I.mutual_information(joint), impurity.information_gain(x, y), rtol=1e-12)
+
+
+def test_mutual_information_is_zero_for_independent_variables_and_symmetric():
+    joint = np.outer([0.2, 0.3, 0.5], [0.6, 0.4])
+    assert I.mutual_information(joint) == pytest.approx(0.0, abs=1e-15)
+    J = np.random.default_rng(4).dirichlet(np.ones(12)).reshape(3, 4)
+    assert I.mutual_information(J) == pytest.approx(I.mutual_information(J.T), rel=1e-13)
+
+
+def test_the_trees_use_this_entropy():
+    counts = np.array([[3.0, 1.0, 0.0], [0.0, 0.0, 0.0], [2.0, 2.0, 4.0]])
+    np.testing.assert_allclose(impurity.impurity_from_counts(counts, "entropy"), I.entropy_of_counts(counts))
+    np.testing.assert_allclose(I.entropy_of_counts(counts), [st.entropy([3, 1, 0], base=2), 0.0, 1.5], rtol=1e-13)
+
+
+def is_prefix_free(codes: list[str]) -> bool:
+    return not any(a != b and b.startswith(a) for a in codes for b in codes) and len(set(codes)) == len(codes)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("k", [2, 3, 5, 26])
+def test_huffman_codes_are_prefix_free_and_within_one_bit_of_the_entropy(seed, k):
+    p = random_distribution(k, seed)
+    codes = I.huffman_code(p)
+    assert is_prefix_free(codes) and set("".join(codes)) <= {"0", "1"}
+    L = float(p @ [len(c) for c in codes])
+    H = I.entropy(p)
+    assert H - 1e-12 <= L < H + 1
+    # Kraft: a full binary tree, so sum 2^-l = 1
+    assert sum(2.0 ** -len(c) for c in codes) == pytest.approx(1.0, rel=1e-15)
+
+
+def test_huffman_meets_the_entropy_for_dyadic_probabilities():
+    codes = I.huffman_code([0.5, 0.25, 0.125, 0.125])
+    assert [len(c) for c in codes] == [1, 2, 3, 3]
+    assert I.huffman_code([1.0]) == ["0"]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gaussian_kl_and_entropy_equal_torch(seed):
+    rng = np.random.default_rng(seed)
+    mu_p, mu_q = rng.normal(size=3), rng.normal(size=3)
+    var_p, var_q = rng.uniform(0.1, 3, size=3), rng.uniform(0.1, 3, size=3)
+    P = torch.distributions.Normal(torch.tensor(mu_p), torch.tensor(np.sqrt(var_p)))
+    Q = torch.distributions.Normal(torch.tensor(mu_q), torch.tensor(np.sqrt(var_q)))
+    ref = torch.distributions.kl_divergence(P, Q).numpy()
+    np.testing.assert_allclose(I.gaussian_kl(mu_p[0], var_p[0], mu_q[0], var_q[0]), ref[0], rtol=1e-12)
+    np.testing.assert_allclose(I.gaussian_kl(mu_p, var_p, mu_q, var_q), ref.sum(), rtol=1e-12)   # diagonal
+    np.testing.assert_allclose(I.gaussian_entropy(var_p), P.entropy().numpy().sum(), rtol=1e-12)
+    np.testing.assert_allclose(I.gaussian_entropy(var_p[0]), st.norm(0, np.sqrt(var_p[0])).entropy(), rtol=1e-12)
+
+
+def test_differential_entropy_can_be_negative():
+    assert I.gaussian_entropy(0.01) < 0
+    assert I.gaussian_entropy(1 / (2 * np.pi * np.e)) == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: I.entropy([0.5, 0.6]), "sum to 1"),
+    (lambda: I.entropy([1.2, -0.2]), "negative"),
+    (lambda: I.entropy(0.5), "at least 1-D"),
+    (lambda: I.entropy([0.5, 0.5], base=1), "must not be 1"),
+    (lambda: I.entropy([0.5, 0.5], base=-2), "base must be > 0"),
+    (lambda: I.kl_divergence([0.5, 0.5], [0.2, 0.3, 0.5]), "same outcomes"),
+    (lambda: I.cross_entropy([0.5, np.nan], [0.5, 0.5]), "NaN"),
+    (lambda: I.mutual_information([[0.2, 0.2], [0.2, 0.2]]), "sum to 1"),
+    (lambda: I.mutual_information([0.5, 0.5]), "2-D"),
+    (lambda: I.conditional_entropy([[0.6, -0.1], [0.5, 0.0]]), "negative"),
+    (lambda: I.huffman_code([[0.5, 0.5]]), "1-D"),
+    (lambda: I.gaussian_kl(0.0, 0.0, 0.0, 1.0), "var_p must be > 0"),
+    (lambda: I.gaussian_kl([0.0, 1.0], [1.0, 1.0], [0.0, 0.0, 0.0], 1.0), "do not broadcast"),
+    (lambda: I.gaussian_entropy(-1.0), "var must be > 0"),
+    (lambda: I.entropy_of_counts([1.0, -1.0]), "non-negative"),
+])
+def test_bad_input_is_refused(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -17,6 +17,7 @@ This module holds the book's one entropy formula: the impurity functions of
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,7 +25,8 @@ import numpy as np
 from .validation import as_float_array, check_positive
 
 __all__ = ["entropy", "entropy_of_counts", "cross_entropy", "kl_divergence", "js_divergence",
-           "conditional_entropy", "mutual_information", "huffman_code", "gaussian_kl", "gaussian_entropy"]
+           "conditional_entropy", "mutual_information", "huffman_code", "gaussian_kl", "gaussian_entropy",
+           "fit_gaussian_kl"]
 
 SUM_TOL = 1e-8
 
@@ -320,3 +322,83 @@ def gaussian_entropy(var: Any) -> float | np.ndarray:
     if h.ndim > 0:
         h = h.sum(axis=-1)
     return _finish(h)
+
+
+_HERMITE_T, _HERMITE_W = np.polynomial.hermite.hermgauss(60)    # nodes and weights for E under N(0, 1/2)
+
+
+def _expect_under_gaussian(f: Callable[[np.ndarray], np.ndarray], mu: float, sd: float) -> float:
+    """E[f(X)] for X ~ N(mu, sd^2) by 60-point Gauss-Hermite quadrature."""
+    return float(_HERMITE_W @ f(mu + np.sqrt(2.0) * sd * _HERMITE_T)) / np.sqrt(np.pi)
+
+
+def fit_gaussian_kl(logpdf: Callable[[np.ndarray], np.ndarray], direction: str = "forward", *,
+                    grid: Any) -> tuple[float, float, float]:
+    """The Gaussian :math:`q = \\mathcal N(\\mu, \\sigma^2)` closest to a 1-D density ``p`` in forward or reverse KL.
+
+    Parameters
+    ----------
+    logpdf : callable
+        :math:`\\log p(x)`, element-wise on an array; ``p`` must integrate to 1.
+    direction : {"forward", "reverse"}
+        ``"forward"`` minimises :math:`D_{\\mathrm{KL}}(p \\,\\Vert\\, q)`: the minimiser matches the mean
+        and variance of ``p`` (moment matching), so ``q`` spreads over every mode ("mode covering").
+        ``"reverse"`` minimises :math:`D_{\\mathrm{KL}}(q \\,\\Vert\\, p)`, which is large wherever ``q``
+        puts mass that ``p`` lacks, so ``q`` settles on one mode ("mode seeking").
+    grid : array-like of shape (m,)
+        Evenly spaced points that cover the mass of ``p``: the moments of the forward fit are
+        integrated on it (trapezoid rule), and the reverse fit starts from its deciles.
+
+    Returns
+    -------
+    (mu, var, kl) : tuple of float
+        The fitted mean and variance and the minimised divergence, in nats.
+
+    Notes
+    -----
+    Forward: :math:`D_{\\mathrm{KL}}(p\\Vert q) = \\text{const} - \\mathbb E_p[\\log q]`, and
+    :math:`-\\mathbb E_p[\\log q] = \\tfrac12\\log(2\\pi\\sigma^2) + \\mathbb E_p[(x-\\mu)^2]/(2\\sigma^2)` is
+    minimised by :math:`\\mu = \\mathbb E_p[x]`, :math:`\\sigma^2 = \\operatorname{Var}_p(x)`.
+    Reverse: :math:`D_{\\mathrm{KL}}(q\\Vert p) = -H(q) - \\mathbb E_q[\\log p]`, with
+    :math:`H(q) = \\tfrac12\\log(2\\pi e\\sigma^2)` and the expectation by Gauss-Hermite quadrature,
+    minimised over :math:`(\\mu, \\log\\sigma)` by BFGS from several starts (it has several local minima).
+    """
+    from scipy.integrate import trapezoid
+    from scipy.optimize import minimize
+
+    if not callable(logpdf):
+        raise TypeError(f"logpdf must be callable, got {type(logpdf).__name__}")
+    if direction not in ("forward", "reverse"):
+        raise ValueError(f"direction must be 'forward' or 'reverse', got {direction!r}")
+    x = as_float_array(grid, "grid", ndim=1)
+    if x.size < 3 or np.any(np.diff(x) <= 0):
+        raise ValueError("grid must be at least 3 increasing points")
+    p = np.exp(np.asarray(logpdf(x), dtype=np.float64))
+    mass = float(trapezoid(p, x))
+    if not abs(mass - 1.0) < 1e-3:
+        raise ValueError(f"p integrates to {mass:.4g} over the grid, not 1: widen the grid or normalise logpdf")
+
+    def kl_forward(mu: float, var: float) -> float:           # E_p[log p - log q] on the grid
+        logq = -0.5 * (np.log(2 * np.pi * var) + (x - mu) ** 2 / var)
+        integrand = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - logq), 0.0)
+        return float(trapezoid(integrand, x))
+
+    if direction == "forward":
+        # region: forward-kl
+        mu = float(trapezoid(x * p, x))
+        var = float(trapezoid((x - mu) ** 2 * p, x))
+        # endregion
+        return mu, var, kl_forward(mu, var)
+
+    # region: reverse-kl
+    def kl_reverse(params: np.ndarray) -> float:               # -H(q) - E_q[log p]
+        mu, log_sd = params
+        sd = np.exp(log_sd)
+        return -float(0.5 * np.log(2 * np.pi * np.e * sd ** 2)) - _expect_under_gaussian(logpdf, mu, sd)
+
+    spread = float(x[-1] - x[0]) / 20
+    starts = [np.array([m, np.log(spread)]) for m in np.quantile(x, np.linspace(0.1, 0.9, 9))]
+    best = min((minimize(kl_reverse, s0, method="BFGS") for s0 in starts), key=lambda r: r.fun)
+    # endregion
+    mu, sd = best.x
+    return float(mu), float(np.exp(sd) ** 2), float(best.fun)

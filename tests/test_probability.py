@@ -233,3 +233,50 @@ def test_bootstrap_refuses_bad_data_and_statistics():
         P.bootstrap_ci([1.0, 2.0, 3.0], lambda s, axis: s)
     with pytest.raises(ValueError, match="BCa interval is undefined"):
         P.bootstrap_ci(np.ones(10), np.mean, method="bca")
+
+
+# --- point and interval estimates of a proportion -------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [(2.0, 2.0), (5.0, 19.0), (1.5, 30.0), (40.0, 1.2)])
+def test_beta_mode_is_the_maximiser_of_the_density(a, b):
+    from scipy.optimize import minimize_scalar
+    res = minimize_scalar(lambda t: -st.beta(a, b).logpdf(t), bounds=(1e-9, 1 - 1e-9), method="bounded",
+                          options={"xatol": 1e-10})
+    np.testing.assert_allclose(P.beta_mode(a, b), res.x, atol=1e-7)
+
+
+def test_beta_mode_at_the_ends_and_the_refused_cases():
+    assert P.beta_mode(1.0, 3.0) == 0.0 and P.beta_mode(0.5, 1.0) == 0.0
+    assert P.beta_mode(3.0, 1.0) == 1.0 and P.beta_mode(1.0, 0.5) == 1.0
+    for a, b in [(1.0, 1.0), (0.5, 0.5)]:
+        with pytest.raises(ValueError, match="no unique mode"):
+            P.beta_mode(a, b)
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_wilson_interval_equals_scipy(level):
+    n = 37
+    ks = np.arange(n + 1)
+    low, high = P.binomial_ci(ks, n, level=level)
+    ref = np.array([st.binomtest(int(k), n).proportion_ci(confidence_level=level, method="wilson") for k in ks])
+    np.testing.assert_allclose(np.column_stack([low, high]), ref, rtol=1e-10, atol=1e-12)
+
+
+def test_wald_interval_is_the_normal_approximation_and_collapses_at_zero():
+    low, high = P.binomial_ci(12, 40, method="wald")
+    half = st.norm.ppf(0.975) * np.sqrt(0.3 * 0.7 / 40)
+    np.testing.assert_allclose([low, high], [0.3 - half, 0.3 + half], rtol=1e-12)
+    assert P.binomial_ci(0, 40, method="wald") == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(k=5, n=4), "between 0 and n"),
+    (dict(k=1.5, n=4), "whole numbers"),
+    (dict(k=-1, n=4), "between 0 and n"),
+    (dict(k=1, n=0), "n must be > 0"),
+    (dict(k=1, n=4, level=95), "strictly between"),
+    (dict(k=1, n=4, method="exact"), "method must be"),
+])
+def test_binomial_ci_refuses_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        P.binomial_ci(**kwargs)

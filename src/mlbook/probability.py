@@ -25,7 +25,8 @@ from .init import as_generator
 from .validation import as_float_array, check_positive
 
 __all__ = ["gaussian_logpdf", "gaussian_pdf", "fit_gaussian", "sample_gaussian", "box_muller",
-           "inverse_cdf_sample", "beta_bernoulli_posterior", "bootstrap_distribution", "bootstrap_ci"]
+           "inverse_cdf_sample", "beta_bernoulli_posterior", "beta_mode", "binomial_ci", "bootstrap_distribution",
+           "bootstrap_ci"]
 
 LOG_2PI = float(np.log(2 * np.pi))
 _CI_METHODS = ("percentile", "basic", "bca")
@@ -250,6 +251,74 @@ def beta_bernoulli_posterior(a: float, b: float, x: Any) -> tuple[float, float]:
         raise ValueError(f"x must contain only 0 and 1 (the outcomes of Bernoulli trials), got values {bad}")
     k = float(x.sum())
     return float(a) + k, float(b) + x.size - k
+
+
+def beta_mode(a: float, b: float) -> float:
+    """The mode of :math:`\\mathrm{Beta}(a, b)`: the MAP estimate of a coin under a Beta posterior.
+
+    Notes
+    -----
+    For :math:`a, b > 1` the log-density :math:`(a-1)\\log\\theta + (b-1)\\log(1-\\theta)` is concave
+    and its derivative vanishes at :math:`\\theta = (a-1)/(a+b-2)`. Otherwise the maximum is at an
+    end: 0 when the density decreases (:math:`a \\le 1 < b`, or :math:`a < 1 = b`), 1 when it
+    increases. :math:`\\mathrm{Beta}(1, 1)` (uniform) and :math:`a, b < 1` (unbounded at both ends)
+    have no unique mode and are refused.
+    """
+    check_positive(a, "a")
+    check_positive(b, "b")
+    if a > 1 and b > 1:
+        return (a - 1) / (a + b - 2)
+    if (a <= 1 < b) or (a < 1 and b == 1):
+        return 0.0
+    if (b <= 1 < a) or (b < 1 and a == 1):
+        return 1.0
+    raise ValueError(f"Beta({a}, {b}) has no unique mode (it is uniform, or unbounded at both ends); "
+                     "report the posterior mean instead")
+
+
+def binomial_ci(k: Any, n: int, *, level: float = 0.95, method: str = "wilson") -> tuple[np.ndarray, np.ndarray]:
+    """A confidence interval for a binomial proportion from ``k`` successes in ``n`` trials.
+
+    Parameters
+    ----------
+    k : int or array-like of int in [0, n]
+    n : int > 0
+    level : float in (0, 1), default 0.95
+    method : {"wilson", "wald"}
+        ``"wald"``: :math:`\\hat p \\pm z\\sqrt{\\hat p(1-\\hat p)/n}`, from the normal approximation with
+        the variance estimated at :math:`\\hat p` (it collapses to a point at :math:`k = 0` or :math:`n`).
+        ``"wilson"`` (Wilson, 1927): every :math:`\\mu` with :math:`|\\hat p - \\mu| \\le z\\sqrt{\\mu(1-\\mu)/n}`,
+        the variance taken at the candidate :math:`\\mu`; solving the quadratic gives the endpoints below.
+
+    Returns
+    -------
+    (low, high) : ndarrays of the shape of ``k``
+
+    Notes
+    -----
+    With :math:`z = \\Phi^{-1}(\\tfrac12 + \\tfrac{\\text{level}}2)`, the Wilson interval is
+
+    .. math::
+        \\frac{\\hat p + \\frac{z^2}{2n} \\pm z\\sqrt{\\frac{\\hat p(1-\\hat p)}{n} + \\frac{z^2}{4n^2}}}{1 + z^2/n}.
+    """
+    if method not in ("wald", "wilson"):
+        raise ValueError(f"method must be 'wald' or 'wilson', got {method!r}")
+    if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
+        raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
+    n = _check_n(n)
+    k = as_float_array(k, "k")
+    if np.any((k < 0) | (k > n) | (k != np.round(k))):
+        raise ValueError(f"k must hold whole numbers of successes between 0 and n = {n}, got {k}")
+    z = float(ndtri(0.5 + level / 2))
+    p = k / n
+    # region: binomial-ci
+    if method == "wald":
+        half = z * np.sqrt(p * (1 - p) / n)
+        return p - half, p + half
+    centre = (p + z ** 2 / (2 * n)) / (1 + z ** 2 / n)
+    half = z / (1 + z ** 2 / n) * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2))
+    return centre - half, centre + half
+    # endregion
 
 
 def _call_statistic(statistic: Callable[..., Any], samples: np.ndarray) -> np.ndarray:

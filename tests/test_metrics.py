@@ -128,3 +128,21 @@ def test_counts_at_thresholds_match_brute_force_counting():
     for f, t, th in zip(fps, tps, thr):
         flagged = s >= th
         assert t == np.sum(flagged & (y == 1)) and f == np.sum(flagged & (y == 0))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_best_f1_threshold_is_the_best_of_sklearns_f1_over_all_thresholds(seed):
+    from sklearn.metrics import f1_score
+    rng = np.random.default_rng(seed)
+    y = (rng.random(120) < 0.2).astype(int)
+    scores = np.round(rng.normal(size=120) + 1.5 * y, 1)          # ties included
+    t, f1 = M.best_f1_threshold(y, scores)
+    brute = {s: f1_score(y, scores >= s) for s in np.unique(scores)}
+    best = max(brute.values())
+    np.testing.assert_allclose(f1, best, rtol=1e-12)
+    np.testing.assert_allclose(brute[t], best, rtol=1e-12)
+
+
+def test_best_f1_threshold_refuses_one_class():
+    with pytest.raises(ValueError, match="both classes"):
+        M.best_f1_threshold([0, 0, 0], [0.1, 0.2, 0.3])

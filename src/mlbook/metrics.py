@@ -116,6 +116,30 @@ def counts_at_thresholds(y_true: Any, scores: Any,
     # endregion
 
 
+def best_f1_threshold(y_true: Any, scores: Any, pos_label: Any = None) -> tuple[float, float]:
+    """The threshold t that maximises F1 when predicting positive for ``scores >= t``, and that F1.
+
+    Used to choose a detector's threshold on a labelled validation set (an anomaly detector
+    flags a low density, so its scores are ``-log p(x)``). Ties go to the highest threshold.
+
+    Returns
+    -------
+    (threshold, f1) : tuple of float
+
+    Notes
+    -----
+    With the counts of :func:`counts_at_thresholds`, :math:`F_1 = 2\\,TP / (2\\,TP + FP + FN)` and
+    :math:`FN = P - TP`, for every distinct score at once.
+    """
+    fps, tps, thresholds = counts_at_thresholds(y_true, scores, pos_label)
+    # region: best-f1
+    positives = tps[-1]
+    f1 = 2 * tps / (2 * tps + fps + (positives - tps))
+    best = int(np.argmax(f1))
+    # endregion
+    return float(thresholds[best]), float(f1[best])
+
+
 def roc_curve(y_true: Any, scores: Any, pos_label: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The receiver operating characteristic: one point per distinct score threshold.
 

@@ -280,3 +280,116 @@ def test_wald_interval_is_the_normal_approximation_and_collapses_at_zero():
 def test_binomial_ci_refuses_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         P.binomial_ci(**kwargs)
+
+
+# --- distances, conditionals, discrete quantiles, exact means, batches -----------------------------
+
+def test_mahalanobis_equals_scipy():
+    from scipy.spatial.distance import mahalanobis as sp_mahalanobis
+    mean, cov = np.array([1.0, -1.0, 0.0]), random_spd(3, 2)
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    ref = [sp_mahalanobis(x, mean, np.linalg.inv(cov)) for x in X]
+    np.testing.assert_allclose(P.mahalanobis(X, mean, cov), ref, rtol=1e-11)
+    # the log-density is -1/2 its square plus a constant
+    lp = P.gaussian_logpdf(X, mean, cov)
+    np.testing.assert_allclose(lp + 0.5 * P.mahalanobis(X, mean, cov) ** 2, np.full(20, lp[0] + 0.5 * ref[0] ** 2), rtol=1e-12)
+
+
+def test_gaussian_conditional_matches_regression_on_samples_and_the_two_variable_formula():
+    rho, s1, s2 = 0.8, 1.5, 0.5
+    cov = np.array([[s1 ** 2, rho * s1 * s2], [rho * s1 * s2, s2 ** 2]])
+    m, c = P.gaussian_conditional([1.0, 2.0], cov, [1], [2.5])
+    np.testing.assert_allclose(m, [1.0 + rho * s1 / s2 * 0.5], rtol=1e-13)
+    np.testing.assert_allclose(c, [[s1 ** 2 * (1 - rho ** 2)]], rtol=1e-13)
+    # 4-D: the regression of x_a on x_b over many samples recovers Sigma_ab Sigma_bb^-1 and the Schur complement
+    mean, S = np.array([0.0, 1.0, -1.0, 2.0]), random_spd(4, 9)
+    X = P.sample_gaussian(mean, S, 400_000, random_state=1)
+    b, a = [1, 3], [0, 2]
+    Xb = np.column_stack([np.ones(len(X)), X[:, b]])
+    coef, *_ = np.linalg.lstsq(Xb, X[:, a], rcond=None)
+    resid_cov = np.cov(X[:, a] - Xb @ coef, rowvar=False)
+    xb = np.array([0.3, 1.7])
+    m, c = P.gaussian_conditional(mean, S, b, xb)
+    np.testing.assert_allclose(m, coef[0] + xb @ coef[1:], atol=0.02)
+    np.testing.assert_allclose(c, resid_cov, rtol=0.02, atol=0.01)
+
+
+@pytest.mark.parametrize("given, x_given, message", [
+    ([0, 1], [1.0, 2.0], "nothing is left"),
+    ([2], [1.0], r"in \[0, 2\)"),
+    ([0, 0], [1.0, 1.0], "distinct"),
+    ([0.5], [1.0], "integer"),
+    ([0], [1.0, 2.0], "1 index"),
+])
+def test_gaussian_conditional_refuses_bad_indices(given, x_given, message):
+    with pytest.raises(ValueError, match=message):
+        P.gaussian_conditional([0.0, 0.0], np.eye(2), given, x_given)
+
+
+def test_a_covariance_singular_up_to_rounding_is_refused():
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    X = np.column_stack([X, X.sum(axis=1)])            # the third feature is the sum of the others
+    cov = np.cov(X, rowvar=False)
+    with pytest.raises(ValueError, match="singular"):
+        P.gaussian_logpdf(X, X.mean(axis=0), cov)
+
+
+def test_discrete_quantile_equals_scipy_rv_discrete():
+    values, probs = np.array([1.0, 2.0, 5.0, 7.0]), np.array([0.1, 0.4, 0.3, 0.2])
+    u = np.random.default_rng(0).random(1000)
+    ref = st.rv_discrete(values=(values, probs)).ppf(u)
+    np.testing.assert_array_equal(P.discrete_quantile(values, probs)(u), ref)
+    x = P.inverse_cdf_sample(P.discrete_quantile(values, probs), 40_000, random_state=1)
+    counts = np.array([(x == v).sum() for v in values])
+    assert st.chisquare(counts, probs * x.size).pvalue > 0.01
+
+
+@pytest.mark.parametrize("values, probs, message", [
+    ([1, 2], [0.5, 0.6], "sum to 1"),
+    ([1, 2], [1.0], "same length"),
+    ([2, 1], [0.5, 0.5], "increasing"),
+])
+def test_discrete_quantile_refuses_bad_input(values, probs, message):
+    with pytest.raises(ValueError, match=message):
+        P.discrete_quantile(values, probs)
+
+
+@pytest.mark.parametrize("source, direct", [
+    ("exponential", lambda rng, n, m: rng.exponential(size=(m, n)).mean(axis=1)),
+    ("bernoulli", lambda rng, n, m: (rng.random((m, n)) < 0.1).mean(axis=1)),
+    ("chi2", lambda rng, n, m: (rng.standard_normal((m, n)) ** 2).mean(axis=1)),
+    ("cauchy", lambda rng, n, m: rng.standard_cauchy((m, n)).mean(axis=1)),
+    ("uniform", lambda rng, n, m: rng.random((m, n)).mean(axis=1)),
+])
+def test_sample_means_has_the_law_of_simulated_means(source, direct):
+    n, m = 12, 4000
+    exact = P.sample_means(source, n, m, random_state=0)
+    simulated = direct(np.random.default_rng(1), n, m)
+    if source == "bernoulli":      # discrete: compare the counts of each value
+        vals = np.arange(n + 1) / n
+        c1, c2 = [np.array([(np.isclose(v, x)).sum() for x in vals]) for v in (exact, simulated)]
+        keep = (c1 + c2) > 10
+        assert st.chi2_contingency(np.vstack([c1[keep], c2[keep]]))[1] > 0.01
+    else:
+        assert st.ks_2samp(exact, simulated).pvalue > 0.01
+
+
+def test_sample_means_refuses_bad_input_and_caps_the_uniform_work():
+    assert P.sample_means("uniform", 1000, 10_000, max_draws=100_000).shape == (100,)
+    with pytest.raises(ValueError, match="source must be"):
+        P.sample_means("gamma", 3, 10)
+    with pytest.raises(ValueError, match="p must be"):
+        P.sample_means("bernoulli", 3, 10, p=1.0)
+
+
+@pytest.mark.parametrize("method", ["percentile", "basic", "bca"])
+def test_bootstrap_ci_on_a_batch_equals_one_sample_at_a_time(method):
+    X = np.random.default_rng(3).exponential(size=(7, 15))
+    low, high = P.bootstrap_ci(X, np.mean, n_resamples=500, method=method, random_state=np.random.default_rng(0))
+    g = np.random.default_rng(0)
+    one = np.array([P.bootstrap_ci(x, np.mean, n_resamples=500, method=method, random_state=g) for x in X])
+    np.testing.assert_allclose(np.column_stack([low, high]), one, rtol=1e-12)
+    # and the interpolated quantiles are numpy's
+    theta = P.bootstrap_distribution(X[0], np.mean, n_resamples=500, random_state=5)
+    lo, hi = P.bootstrap_ci(X[0], np.mean, n_resamples=500, random_state=5)
+    np.testing.assert_allclose([lo, hi], np.percentile(theta, [2.5, 97.5]), rtol=1e-13)

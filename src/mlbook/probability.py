@@ -19,12 +19,14 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from scipy.linalg import solve_triangular
 from scipy.special import ndtr, ndtri
 
 from .init import as_generator
 from .validation import as_float_array, check_positive
 
-__all__ = ["gaussian_logpdf", "gaussian_pdf", "fit_gaussian", "sample_gaussian", "box_muller",
+__all__ = ["gaussian_logpdf", "gaussian_pdf", "mahalanobis", "gaussian_conditional", "discrete_quantile",
+           "sample_means", "fit_gaussian", "sample_gaussian", "box_muller",
            "inverse_cdf_sample", "beta_bernoulli_posterior", "beta_mode", "binomial_ci", "bootstrap_distribution",
            "bootstrap_ci"]
 
@@ -44,15 +46,14 @@ def _check_mean_cov(mean: Any, cov: Any) -> tuple[np.ndarray, np.ndarray, np.nda
         gap = float(np.max(np.abs(S - S.T)))
         raise ValueError(f"cov must be symmetric, but max |cov - cov.T| = {gap:.3g}; "
                          "symmetrise it with (cov + cov.T) / 2 if the asymmetry is rounding error")
-    try:
-        # region: cholesky
-        L = np.linalg.cholesky(S)          # S = L L^T, L lower triangular with a positive diagonal
-        # endregion
-    except np.linalg.LinAlgError:
-        low = float(np.linalg.eigvalsh(S)[0])
-        raise ValueError(f"cov must be positive definite, but its smallest eigenvalue is {low:.3g}; "
-                         "a singular covariance has no density (add a small multiple of the identity, "
-                         "or drop the redundant feature)") from None
+    eig = np.linalg.eigvalsh(S)
+    if eig[0] <= d * np.finfo(np.float64).eps * max(eig[-1], 0.0):
+        raise ValueError(f"cov must be positive definite, but its smallest eigenvalue is {eig[0]:.3g} "
+                         f"(largest {eig[-1]:.3g}): it is singular, at least up to rounding, and has no density "
+                         "(add a small multiple of the identity, or drop the redundant feature)")
+    # region: cholesky
+    L = np.linalg.cholesky(S)          # S = L L^T, L lower triangular with a positive diagonal
+    # endregion
     return mu, S, L
 
 
@@ -87,11 +88,75 @@ def gaussian_logpdf(X: Any, mean: Any, cov: Any) -> np.ndarray:
     if X.shape[1] != d:
         raise ValueError(f"X has {X.shape[1]} feature(s), but mean has {d}; pass X of shape (n_samples, {d})")
     # region: logpdf
-    Z = np.linalg.solve(L, (X - mu).T)               # (d, n): the whitened points L^{-1}(x - mu)
+    Z = solve_triangular(L, (X - mu).T, lower=True)   # (d, n): the whitened points L^{-1}(x - mu)
     mahalanobis_sq = np.sum(Z ** 2, axis=0)           # (n,)
     log_det = 2.0 * np.sum(np.log(np.diag(L)))
     return -0.5 * (mahalanobis_sq + log_det + d * LOG_2PI)
     # endregion
+
+
+def mahalanobis(X: Any, mean: Any, cov: Any) -> np.ndarray:
+    """The Mahalanobis distance :math:`\\sqrt{(\\mathbf x - \\boldsymbol\\mu)^\\top\\Sigma^{-1}(\\mathbf x - \\boldsymbol\\mu)}` of each row of ``X``.
+
+    The Euclidean length of the whitened point :math:`L^{-1}(\\mathbf x - \\boldsymbol\\mu)`, with
+    :math:`\\Sigma = LL^\\top`; the log-density of :func:`gaussian_logpdf` is :math:`-\\tfrac12` its square
+    plus a constant.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    mu, _, L = _check_mean_cov(mean, cov)
+    X = as_float_array(X, "X", ndim=2)
+    if X.shape[1] != mu.size:
+        raise ValueError(f"X has {X.shape[1]} feature(s), but mean has {mu.size}; pass X of shape (n_samples, {mu.size})")
+    Z = solve_triangular(L, (X - mu).T, lower=True)
+    return np.sqrt(np.sum(Z ** 2, axis=0))
+
+
+def gaussian_conditional(mean: Any, cov: Any, given: Any, x_given: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and covariance of :math:`\\mathbf x_a \\mid \\mathbf x_b` for :math:`\\mathbf x \\sim \\mathcal N(\\boldsymbol\\mu, \\Sigma)`.
+
+    Parameters
+    ----------
+    mean : ndarray of shape (d,)
+    cov : ndarray of shape (d, d)
+    given : sequence of int
+        The indices :math:`b` of the observed coordinates; :math:`a` is every other index, in order.
+    x_given : ndarray of shape (len(given),)
+        The observed values :math:`\\mathbf x_b`.
+
+    Returns
+    -------
+    mean_a : ndarray of shape (d - len(given),)
+    cov_a : ndarray of shape (d - len(given), d - len(given))
+
+    Notes
+    -----
+    .. math::
+        \\boldsymbol\\mu_{a|b} = \\boldsymbol\\mu_a + \\Sigma_{ab}\\Sigma_{bb}^{-1}(\\mathbf x_b - \\boldsymbol\\mu_b), \\qquad
+        \\Sigma_{a|b} = \\Sigma_{aa} - \\Sigma_{ab}\\Sigma_{bb}^{-1}\\Sigma_{ba},
+
+    the Schur complement of :math:`\\Sigma_{bb}` (Chapter 2, "Expectation, variance and the Gaussian").
+    """
+    mu, S, _ = _check_mean_cov(mean, cov)
+    d = mu.size
+    b = np.asarray(given)
+    if b.ndim != 1 or b.size == 0 or b.dtype.kind not in "iu" or len(set(b.tolist())) != b.size \
+            or np.any((b < 0) | (b >= d)):
+        raise ValueError(f"given must be distinct integer indices in [0, {d}), at least one, got {given!r}")
+    if b.size == d:
+        raise ValueError("given holds every coordinate: nothing is left to condition")
+    xb = as_float_array(x_given, "x_given", ndim=1)
+    if xb.size != b.size:
+        raise ValueError(f"x_given has {xb.size} value(s) for {b.size} index(es) in given")
+    a = np.setdiff1d(np.arange(d), b)
+    # region: conditional
+    K = np.linalg.solve(S[np.ix_(b, b)], S[np.ix_(b, a)]).T          # Sigma_ab Sigma_bb^{-1}
+    mean_a = mu[a] + K @ (xb - mu[b])
+    cov_a = S[np.ix_(a, a)] - K @ S[np.ix_(b, a)]                    # the Schur complement
+    # endregion
+    return mean_a, (cov_a + cov_a.T) / 2
 
 
 def gaussian_pdf(X: Any, mean: Any, cov: Any) -> np.ndarray:
@@ -222,6 +287,89 @@ def inverse_cdf_sample(ppf: Callable[[np.ndarray], Any], n: int, *, random_state
     return x
 
 
+def discrete_quantile(values: Any, probs: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """The quantile function :math:`F^{-1}(u) = \\min\\{v_j : F(v_j) \\ge u\\}` of a finite discrete distribution.
+
+    Parameters
+    ----------
+    values : array-like of shape (k,), strictly increasing
+    probs : array-like of shape (k,), non-negative, summing to 1
+
+    Returns
+    -------
+    callable
+        ``ppf(u)`` for an array ``u`` in (0, 1); pass it to :func:`inverse_cdf_sample`.
+
+    Notes
+    -----
+    Sampling by this function is "searching the cdf": the first value whose cumulative probability
+    reaches ``u``, found by binary search in :math:`O(\\log k)`.
+    """
+    v = as_float_array(values, "values", ndim=1)
+    p = as_float_array(probs, "probs", ndim=1)
+    if v.shape != p.shape:
+        raise ValueError(f"values and probs must have the same length, got {v.size} and {p.size}")
+    if np.any(p < 0) or abs(p.sum() - 1.0) > 1e-9:
+        raise ValueError(f"probs must be >= 0 and sum to 1, got sum {p.sum():.10g}")
+    if np.any(np.diff(v) <= 0):
+        raise ValueError("values must be strictly increasing")
+    cdf = np.cumsum(p)
+    cdf[-1] = 1.0                                   # rounding must not leave u above the last step
+
+    def ppf(u: np.ndarray) -> np.ndarray:
+        # region: search-cdf
+        return v[np.searchsorted(cdf, u, side="left")]   # the first j with cdf[j] >= u
+        # endregion
+
+    return ppf
+
+
+_MEAN_SOURCES = ("uniform", "exponential", "bernoulli", "chi2", "cauchy")
+
+
+def sample_means(source: str, n: int, size: int, *, p: float = 0.1, random_state: Any = None,
+                 max_draws: int = 4_000_000) -> np.ndarray:
+    """Means of ``n`` i.i.d. draws from ``source``, ``size`` of them, drawn from the mean's exact law where known.
+
+    Parameters
+    ----------
+    source : {"uniform", "exponential", "bernoulli", "chi2", "cauchy"}
+        U(0, 1), Exp(1), Bernoulli(p), chi-square with 1 degree of freedom, standard Cauchy.
+    n : int
+        The number of draws averaged.
+    size : int
+        The number of means.
+    p : float, default 0.1
+        The Bernoulli probability.
+    max_draws : int, default 4,000,000
+        For the uniform, which has no shortcut, at most ``max_draws // n`` means are simulated.
+
+    Notes
+    -----
+    The mean of :math:`n` i.i.d. draws is :math:`S_n/n` with :math:`S_n` gamma (:math:`\\Gamma(n, 1)` for Exp(1)),
+    binomial (:math:`\\mathrm{Bin}(n, p)`) or chi-square (:math:`\\chi^2_n`) distributed, so it is drawn in one
+    step. The mean of :math:`n` standard Cauchy draws is again standard Cauchy (Chapter 2, "The law of
+    large numbers and the central limit theorem"). The uniform mean is simulated draw by draw.
+    """
+    if source not in _MEAN_SOURCES:
+        raise ValueError(f"source must be one of {_MEAN_SOURCES}, got {source!r}")
+    n, size = _check_n(n), _check_n(size, "size")
+    if not 0 < p < 1:
+        raise ValueError(f"p must be strictly between 0 and 1, got {p!r}")
+    rng = as_generator(random_state)
+    # region: exact-means
+    if source == "exponential":
+        return rng.gamma(n, 1.0, size) / n          # the sum of n Exp(1) is Gamma(n, 1)
+    if source == "bernoulli":
+        return rng.binomial(n, p, size) / n         # the sum of n Bernoulli(p) is Bin(n, p)
+    if source == "chi2":
+        return rng.chisquare(n, size) / n           # the sum of n chi2(1) is chi2(n)
+    if source == "cauchy":
+        return rng.standard_cauchy(size)            # the mean of n standard Cauchy is standard Cauchy
+    return rng.random((max(1, min(size, max_draws // n)), n)).mean(axis=1)
+    # endregion
+
+
 def beta_bernoulli_posterior(a: float, b: float, x: Any) -> tuple[float, float]:
     """The Beta posterior of a coin's probability of heads after observing the flips ``x``.
 
@@ -322,7 +470,7 @@ def binomial_ci(k: Any, n: int, *, level: float = 0.95, method: str = "wilson") 
 
 
 def _call_statistic(statistic: Callable[..., Any], samples: np.ndarray) -> np.ndarray:
-    """Apply ``statistic`` to each row of ``samples``: vectorised when it takes an ``axis`` argument."""
+    """Apply ``statistic`` to each 1-D sample along the last axis: vectorised when it takes ``axis``."""
     try:
         takes_axis = "axis" in inspect.signature(statistic).parameters
     except (TypeError, ValueError):  # some builtins have no signature
@@ -330,24 +478,26 @@ def _call_statistic(statistic: Callable[..., Any], samples: np.ndarray) -> np.nd
     if takes_axis:
         values = np.asarray(statistic(samples, axis=-1), dtype=np.float64)
     else:
-        values = np.array([statistic(row) for row in samples], dtype=np.float64)
+        flat = samples.reshape(-1, samples.shape[-1])
+        values = np.array([statistic(row) for row in flat], dtype=np.float64).reshape(samples.shape[:-1])
     if values.shape != samples.shape[:-1]:
         raise ValueError(f"statistic must return one number per sample, got shape {values.shape} "
-                         f"for {samples.shape[0]} samples")
+                         f"for samples of shape {samples.shape}")
     return values
 
 
-def _check_sample(x: Any, statistic: Any) -> np.ndarray:
-    x = as_float_array(x, "x", ndim=1)
-    if x.size < 2:
-        raise ValueError(f"the bootstrap needs at least 2 observations, got {x.size}")
+def _check_sample(x: Any, statistic: Any, *, batch: bool = False) -> np.ndarray:
+    """A sample of shape (n,), or with ``batch`` also (R, n): R data sets; returned as (R, n)."""
+    x = as_float_array(x, "x", ndim=(1, 2) if batch else 1)
+    if x.shape[-1] < 2:
+        raise ValueError(f"the bootstrap needs at least 2 observations, got {x.shape[-1]}")
     if not callable(statistic):
         raise TypeError(f"statistic must be callable (e.g. np.mean), got {type(statistic).__name__}")
-    return x
+    return np.atleast_2d(x)
 
 
 def _jackknife(x: np.ndarray, statistic: Callable[..., Any]) -> np.ndarray:
-    """The statistic on each leave-one-out sample of ``x``, shape (n,); built in blocks of rows."""
+    """The statistic on each leave-one-out sample of ``x`` (shape (n,)), shape (n,); built in blocks of rows."""
     n = x.size
     rows = max(1, 2_000_000 // n)                      # keep each block near 2e6 numbers
     out = []
@@ -356,6 +506,33 @@ def _jackknife(x: np.ndarray, statistic: Callable[..., Any]) -> np.ndarray:
         keep = np.arange(n - 1)[None, :] + (np.arange(n - 1)[None, :] >= i[:, None])  # skip index i
         out.append(_call_statistic(statistic, x[keep]))
     return np.concatenate(out)
+
+
+def _resampled_statistics(X: np.ndarray, statistic: Callable[..., Any], B: int,
+                          rng: np.random.Generator) -> np.ndarray:
+    """Shape (R, B): the statistic on B bootstrap samples of each row of X, in blocks of rows."""
+    R, n = X.shape
+    rows = max(1, 4_000_000 // (B * n))                # keep each block near 4e6 indices
+    out = []
+    for start in range(0, R, rows):
+        block = X[start:start + rows]
+        # region: resample
+        idx = rng.integers(0, n, size=(block.shape[0], B, n))     # n indices drawn with replacement
+        out.append(_call_statistic(statistic, np.take_along_axis(block[:, None, :], idx, axis=2)))
+        # endregion
+    return np.concatenate(out)
+
+
+def _row_quantiles(sorted_rows: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Quantiles ``q`` (shape (R, k), in [0, 1]) of each sorted row, interpolated linearly as NumPy's default."""
+    B = sorted_rows.shape[1]
+    pos = q * (B - 1)
+    lo = np.clip(np.floor(pos).astype(np.int64), 0, B - 1)
+    hi = np.minimum(lo + 1, B - 1)
+    frac = pos - lo
+    lo_v = np.take_along_axis(sorted_rows, lo, axis=1)
+    hi_v = np.take_along_axis(sorted_rows, hi, axis=1)
+    return lo_v + frac * (hi_v - lo_v)
 
 
 def bootstrap_distribution(x: Any, statistic: Callable[..., Any], *, n_resamples: int = 9999,
@@ -373,22 +550,20 @@ def bootstrap_distribution(x: Any, statistic: Callable[..., Any], *, n_resamples
     -------
     ndarray of shape (n_resamples,)
     """
-    x = _check_sample(x, statistic)
+    X = _check_sample(x, statistic)
     B = _check_n(n_resamples, "n_resamples")
-    rng = as_generator(random_state)
-    # region: resample
-    idx = rng.integers(0, x.size, size=(B, x.size))   # each row: n indices drawn with replacement
-    return _call_statistic(statistic, x[idx])
-    # endregion
+    return _resampled_statistics(X, statistic, B, as_generator(random_state))[0]
 
 
 def bootstrap_ci(x: Any, statistic: Callable[..., Any], *, n_resamples: int = 9999, level: float = 0.95,
-                 method: str = "percentile", random_state: Any = None) -> tuple[float, float]:
+                 method: str = "percentile", random_state: Any = None) -> tuple[Any, Any]:
     """A bootstrap confidence interval for ``statistic(x)`` (Efron & Tibshirani, 1993).
 
     Parameters
     ----------
-    x : ndarray of shape (n,), n >= 2
+    x : ndarray of shape (n,), n >= 2, or of shape (R, n)
+        One sample, or R samples (one per row) each with its own interval, as in a simulation of
+        the intervals' coverage.
     statistic : callable
         See :func:`bootstrap_distribution`.
     n_resamples : int, default 9999
@@ -402,13 +577,15 @@ def bootstrap_ci(x: Any, statistic: Callable[..., Any], *, n_resamples: int = 99
 
     Returns
     -------
-    (low, high) : tuple of float
+    (low, high) : floats for one sample, or ndarrays of shape (R,) for R samples
 
     Notes
     -----
     BCa replaces the levels :math:`\\alpha/2, 1-\\alpha/2` by :math:`\\Phi\\big(z_0 + \\frac{z_0 + z}{1 - a(z_0 + z)}\\big)`
     for :math:`z = \\Phi^{-1}(\\alpha/2), \\Phi^{-1}(1-\\alpha/2)`, with the bias correction
-    :math:`z_0 = \\Phi^{-1}\\big(\\#\\{\\hat\\theta^*_b < \\hat\\theta\\}/B\\big)` and the acceleration
+    :math:`z_0 = \\Phi^{-1}\\big(\\#\\{\\hat\\theta^*_b < \\hat\\theta\\}/B\\big)` (Efron & Tibshirani's count;
+    ``scipy.stats.bootstrap`` counts ties :math:`\\hat\\theta^*_b = \\hat\\theta` as one half, which matters
+    only for statistics with ties, such as the median) and the acceleration
     :math:`a = \\sum_i (\\bar\\theta_{(\\cdot)} - \\hat\\theta_{(i)})^3 / \\big(6\\,[\\sum_i (\\bar\\theta_{(\\cdot)} - \\hat\\theta_{(i)})^2]^{3/2}\\big)`
     from the jackknife values :math:`\\hat\\theta_{(i)}` (the statistic without observation i).
     Quantiles are NumPy's default (linear interpolation), as in ``scipy.stats.bootstrap``.
@@ -417,27 +594,30 @@ def bootstrap_ci(x: Any, statistic: Callable[..., Any], *, n_resamples: int = 99
         raise ValueError(f"method must be one of {_CI_METHODS}, got {method!r}")
     if isinstance(level, bool) or not isinstance(level, (int, float, np.floating)) or not 0 < level < 1:
         raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
-    x = _check_sample(x, statistic)
-    theta_star = bootstrap_distribution(x, statistic, n_resamples=n_resamples, random_state=random_state)
-    theta_hat = float(_call_statistic(statistic, x[None, :])[0])
+    one = np.ndim(x) == 1
+    X = _check_sample(x, statistic, batch=True)
+    B = _check_n(n_resamples, "n_resamples")
+    theta_star = np.sort(_resampled_statistics(X, statistic, B, as_generator(random_state)), axis=1)  # (R, B)
+    theta_hat = _call_statistic(statistic, X)                                                         # (R,)
     alpha = 1.0 - level
-    if method == "percentile":
-        low, high = np.percentile(theta_star, [100 * alpha / 2, 100 * (1 - alpha / 2)])
-    elif method == "basic":
-        q_low, q_high = np.percentile(theta_star, [100 * alpha / 2, 100 * (1 - alpha / 2)])
-        low, high = 2 * theta_hat - q_high, 2 * theta_hat - q_low
-    else:
+    levels = np.tile([alpha / 2, 1 - alpha / 2], (X.shape[0], 1))                                   # (R, 2)
+    if method == "bca":
         # region: bca
-        z0 = ndtri(np.mean(theta_star < theta_hat))                    # bias correction
-        jack = _jackknife(x, statistic)                                # theta_(i): without observation i
-        dev = jack.mean() - jack
+        z0 = ndtri(np.mean(theta_star < theta_hat[:, None], axis=1))            # bias correction
+        jack = np.stack([_jackknife(row, statistic) for row in X])             # theta_(i): without observation i
+        dev = jack.mean(axis=1, keepdims=True) - jack
         with np.errstate(invalid="ignore", divide="ignore"):
-            a = np.sum(dev ** 3) / (6.0 * np.sum(dev ** 2) ** 1.5)      # acceleration
+            a = np.sum(dev ** 3, axis=1) / (6.0 * np.sum(dev ** 2, axis=1) ** 1.5)   # acceleration
         # endregion
-        if not np.all(np.isfinite([z0, a])):
-            raise ValueError("the BCa interval is undefined here: every bootstrap statistic lies on one side "
-                             "of the estimate, or the jackknife values are all equal; use method='percentile'")
-        z = ndtri(np.array([alpha / 2, 1 - alpha / 2]))
-        levels = ndtr(z0 + (z0 + z) / (1 - a * (z0 + z)))
-        low, high = np.percentile(theta_star, 100 * levels)
-    return float(low), float(high)
+        bad = ~(np.isfinite(z0) & np.isfinite(a))
+        if np.any(bad):
+            where = "" if one else f" (sample {int(np.argmax(bad))})"
+            raise ValueError(f"the BCa interval is undefined here{where}: every bootstrap statistic lies on one "
+                             "side of the estimate, or the jackknife values are all equal; use method='percentile'")
+        z = ndtri(levels)
+        levels = ndtr(z0[:, None] + (z0[:, None] + z) / (1 - a[:, None] * (z0[:, None] + z)))
+    q = _row_quantiles(theta_star, levels)                                                            # (R, 2)
+    if method == "basic":
+        q = 2 * theta_hat[:, None] - q[:, ::-1]
+    low, high = q[:, 0], q[:, 1]
+    return (float(low[0]), float(high[0])) if one else (low, high)

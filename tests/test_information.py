@@ -192,3 +192,34 @@ def test_fit_gaussian_kl_refuses_bad_input():
         I.fit_gaussian_kl(st.norm.logpdf, grid=grid[::-1])
     with pytest.raises(TypeError, match="callable"):
         I.fit_gaussian_kl(None, grid=grid)
+
+
+@pytest.mark.parametrize("lengths", [[3, 1, 3, 2], [2, 2, 2, 2], [1, 2, 3, 4, 5, 5], [4, 4, 4]])
+def test_prefix_code_from_lengths_has_those_lengths_and_is_prefix_free(lengths):
+    codes = I.prefix_code_from_lengths(lengths)
+    assert [len(c) for c in codes] == lengths and I.is_prefix_free(codes)
+    assert I.prefix_code_from_lengths([3, 1, 3, 2]) == ["110", "0", "111", "10"]
+
+
+def test_prefix_code_from_lengths_refuses_lengths_beyond_kraft():
+    with pytest.raises(ValueError, match="Kraft"):
+        I.prefix_code_from_lengths([1, 1, 2])
+    with pytest.raises(ValueError, match="positive integers"):
+        I.prefix_code_from_lengths([0, 1])
+
+
+def test_encode_decode_round_trip_and_errors():
+    p = random_distribution(9, 4)
+    codes = I.huffman_code(p)
+    msg = list(np.random.default_rng(0).choice(9, size=500, p=p))
+    bits = I.encode(msg, codes)
+    assert I.decode(bits, codes) == msg
+    assert not I.is_prefix_free(["0", "01", "11"])
+    with pytest.raises(ValueError, match="prefix-free"):
+        I.decode("0011", ["0", "01", "11"])
+    with pytest.raises(ValueError, match="inside a codeword"):
+        I.decode(bits + "1", codes if codes[0] != "1" else codes)
+    with pytest.raises(ValueError, match="only '0' and '1'"):
+        I.decode("0a", ["0", "1"])
+    with pytest.raises(ValueError, match="integer indices"):
+        I.encode([9], codes)

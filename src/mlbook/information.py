@@ -17,7 +17,8 @@ This module holds the book's one entropy formula: the impurity functions of
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,8 @@ import numpy as np
 from .validation import as_float_array, check_positive
 
 __all__ = ["entropy", "entropy_of_counts", "cross_entropy", "kl_divergence", "js_divergence",
-           "conditional_entropy", "mutual_information", "huffman_code", "gaussian_kl", "gaussian_entropy",
+           "conditional_entropy", "mutual_information", "huffman_code", "prefix_code_from_lengths",
+           "is_prefix_free", "encode", "decode", "gaussian_kl", "gaussian_entropy",
            "fit_gaussian_kl"]
 
 SUM_TOL = 1e-8
@@ -265,6 +267,77 @@ def huffman_code(probs: Any) -> list[str]:
         counter += 1
     # endregion
     return codes
+
+
+def prefix_code_from_lengths(lengths: Any) -> list[str]:
+    """A binary prefix code with the given codeword lengths: the converse of the Kraft inequality.
+
+    Parameters
+    ----------
+    lengths : sequence of positive int
+        Lengths :math:`\\ell_i` with :math:`\\sum_i 2^{-\\ell_i} \\le 1`; others are refused.
+
+    Returns
+    -------
+    list of str
+        The codeword of each symbol, in the order of ``lengths``.
+
+    Notes
+    -----
+    Take the lengths in increasing order; codeword :math:`i` is the first :math:`\\ell_i` bits of the
+    binary expansion of :math:`F_i = \\sum_{j<i} 2^{-\\ell_j}` (Chapter 3, section 1). The arithmetic
+    is exact, in integer units of :math:`2^{-\\max_i \\ell_i}`.
+    """
+    arr = np.asarray(lengths)
+    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu" or np.any(arr < 1):
+        raise ValueError(f"lengths must be a non-empty sequence of positive integers, got {lengths!r}")
+    lens = [int(v) for v in arr]
+    top = max(lens)
+    if sum(2 ** (top - v) for v in lens) > 2 ** top:
+        raise ValueError(f"lengths {lens} violate the Kraft inequality (sum of 2^-l > 1): no prefix code has them")
+    codes, F = [""] * len(lens), 0
+    # region: kraft-converse
+    for i in sorted(range(len(lens)), key=lambda i: lens[i]):
+        codes[i] = format(F >> (top - lens[i]), f"0{lens[i]}b")   # the first l_i bits of F_i
+        F += 2 ** (top - lens[i])                                   # F_{i+1} = F_i + 2^-l_i
+    # endregion
+    return codes
+
+
+def is_prefix_free(codes: Sequence[str]) -> bool:
+    """True when no codeword is a prefix of (or equal to) another."""
+    return all(not b.startswith(a) for a, b in itertools.permutations(codes, 2))
+
+
+def encode(symbols: Sequence[int], codes: Sequence[str]) -> str:
+    """The concatenated codewords of ``symbols`` (indices into ``codes``)."""
+    try:
+        return "".join(codes[s] for s in symbols)
+    except (IndexError, TypeError):
+        raise ValueError(f"symbols must be integer indices into the {len(codes)} codewords") from None
+
+
+def decode(bits: str, codes: Sequence[str]) -> list[int]:
+    """Decode a prefix code left to right: each codeword is recognised as soon as it is complete.
+
+    Raises ``ValueError`` for a code that is not prefix-free, a character other than 0/1, or bits
+    that end inside a codeword.
+    """
+    if not is_prefix_free(codes):
+        raise ValueError("codes must be prefix-free to be decoded left to right")
+    lookup, symbols, word = {c: i for i, c in enumerate(codes)}, [], ""
+    # region: decode
+    for bit in bits:
+        if bit not in "01":
+            raise ValueError(f"bits must contain only '0' and '1', got {bit!r}")
+        word += bit
+        if word in lookup:                 # no codeword is a prefix of another: this one is complete
+            symbols.append(lookup[word])
+            word = ""
+    # endregion
+    if word:
+        raise ValueError(f"the bits end inside a codeword ({word!r} left over)")
+    return symbols
 
 
 def _check_gaussian_params(*arrays: Any, names: tuple[str, ...]) -> list[np.ndarray]:

@@ -223,3 +223,15 @@ def test_encode_decode_round_trip_and_errors():
         I.decode("0a", ["0", "1"])
     with pytest.raises(ValueError, match="integer indices"):
         I.encode([9], codes)
+
+
+def test_total_variation_is_half_the_l1_distance_and_the_largest_event_gap():
+    from itertools import chain, combinations
+    from scipy.spatial.distance import cityblock
+    p, q = random_distribution(5, 1), random_distribution(5, 2)
+    assert I.total_variation(p, q) == pytest.approx(cityblock(p, q) / 2, rel=1e-14)
+    events = chain.from_iterable(combinations(range(5), r) for r in range(6))
+    gap = max(abs(p[list(A)].sum() - q[list(A)].sum()) for A in events)
+    assert I.total_variation(p, q) == pytest.approx(gap, rel=1e-12)
+    assert I.total_variation([1, 0], [0, 1]) == 1.0
+    assert I.total_variation(p, q) <= np.sqrt(I.kl_divergence(p, q, np.e) / 2)     # Pinsker

@@ -25,7 +25,7 @@ import numpy as np
 
 from .validation import as_float_array, check_positive
 
-__all__ = ["entropy", "entropy_of_counts", "cross_entropy", "kl_divergence", "js_divergence",
+__all__ = ["entropy", "entropy_of_counts", "cross_entropy", "kl_divergence", "js_divergence", "total_variation",
            "conditional_entropy", "mutual_information", "huffman_code", "prefix_code_from_lengths",
            "is_prefix_free", "encode", "decode", "gaussian_kl", "gaussian_entropy",
            "fit_gaussian_kl"]
@@ -169,6 +169,23 @@ def js_divergence(p: Any, q: Any, base: float = 2) -> float | np.ndarray:
     # region: js
     return _finish(0.5 * np.asarray(kl_divergence(p, m, base)) + 0.5 * np.asarray(kl_divergence(q, m, base)))
     # endregion
+
+
+def total_variation(p: Any, q: Any) -> float | np.ndarray:
+    """Total variation distance :math:`\\mathrm{TV}(p, q) = \\tfrac12 \\sum_x |p(x) - q(x)|`.
+
+    Notes
+    -----
+    Equals :math:`\\max_A |P(A) - Q(A)|`, the largest difference between the probabilities of one
+    event; :math:`0 \\le \\mathrm{TV} \\le 1`, with 1 exactly for disjoint supports. Pinsker's
+    inequality: :math:`\\mathrm{TV} \\le \\sqrt{D_{\\mathrm{KL}}(p \\Vert q)/2}` with KL in nats
+    (Chapter 3, section 4).
+    """
+    p, q = _check_pair(p, q)
+    # region: total-variation
+    tv = 0.5 * np.sum(np.abs(p - q), axis=-1)
+    # endregion
+    return _finish(tv)
 
 
 def _check_joint(joint: Any) -> np.ndarray:

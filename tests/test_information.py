@@ -235,3 +235,31 @@ def test_total_variation_is_half_the_l1_distance_and_the_largest_event_gap():
     assert I.total_variation(p, q) == pytest.approx(gap, rel=1e-12)
     assert I.total_variation([1, 0], [0, 1]) == 1.0
     assert I.total_variation(p, q) <= np.sqrt(I.kl_divergence(p, q, np.e) / 2)     # Pinsker
+
+
+def test_conditional_mutual_information_from_entropies_and_the_xor_example():
+    J = np.random.default_rng(7).dirichlet(np.ones(24)).reshape(2, 3, 4)
+    H = lambda t: st.entropy(t.ravel(), base=2)
+    # I(X;Y|Z) = H(X,Z) + H(Y,Z) - H(X,Y,Z) - H(Z)
+    ref = H(J.sum(axis=1)) + H(J.sum(axis=0)) - H(J) - H(J.sum(axis=(0, 1)))
+    np.testing.assert_allclose(I.conditional_mutual_information(J), ref, rtol=1e-12)
+    xor = np.zeros((2, 2, 2))
+    for x in (0, 1):
+        for y in (0, 1):
+            xor[x, y, x ^ y] = 0.25
+    assert I.mutual_information(xor.sum(axis=2)) == pytest.approx(0.0, abs=1e-15)
+    assert I.conditional_mutual_information(xor) == pytest.approx(1.0, rel=1e-14)
+    with pytest.raises(ValueError, match="3-D"):
+        I.conditional_mutual_information(np.eye(2) / 2)
+
+
+def test_mutual_information_of_counts_is_the_g_statistic_and_batches():
+    rng = np.random.default_rng(0)
+    tables = rng.integers(0, 30, size=(5, 3, 4)).astype(float)
+    mi = I.mutual_information_of_counts(tables, base=np.e)
+    for t, m in zip(tables, mi):
+        g = st.chi2_contingency(t, correction=False, lambda_="log-likelihood")[0]
+        np.testing.assert_allclose(2 * t.sum() * m, g, rtol=1e-10)
+        np.testing.assert_allclose(m * 1 / np.log(2), I.mutual_information(t / t.sum()), rtol=1e-12)
+    with pytest.raises(ValueError, match="at least one count"):
+        I.mutual_information_of_counts(np.zeros((2, 2)))

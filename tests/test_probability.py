@@ -36,8 +36,8 @@ def test_gaussian_logpdf_is_exact_in_the_far_tail_where_the_pdf_underflows():
 
 @pytest.mark.parametrize("cov, message", [
     ([[1.0, 0.5], [0.4, 1.0]], "symmetric"),
-    ([[1.0, 2.0], [2.0, 1.0]], "positive definite"),
-    ([[1.0, 1.0], [1.0, 1.0]], "positive definite"),
+    ([[1.0, 2.0], [2.0, 1.0]], "negative eigenvalue"),
+    ([[1.0, 1.0], [1.0, 1.0]], "singular"),
     ([[1.0, 0.0, 0.0]] * 3, r"shape \(2, 2\)"),
     ([[np.nan, 0.0], [0.0, 1.0]], "NaN"),
 ])
@@ -185,16 +185,59 @@ def test_vectorised_and_looped_statistics_give_the_same_resamples():
     np.testing.assert_allclose(a, b, rtol=1e-12)
 
 
+SCIPY_HAS_BOOTSTRAP_RESULT = "bootstrap_result" in __import__("inspect").signature(st.bootstrap).parameters
+
+
+@pytest.mark.skipif(not SCIPY_HAS_BOOTSTRAP_RESULT, reason="scipy.stats.bootstrap takes bootstrap_result from 1.11")
 @pytest.mark.parametrize("method, scipy_method", [("percentile", "percentile"), ("basic", "basic"), ("bca", "BCa")])
 @pytest.mark.parametrize("statistic", [np.mean, np.median])
-def test_bootstrap_ci_agrees_with_scipy(method, scipy_method, statistic):
+def test_bootstrap_ci_equals_scipy_on_the_same_resamples(method, scipy_method, statistic):
+    from types import SimpleNamespace
+    x = np.random.default_rng(2).exponential(size=31)       # odd n: the median has ties in the resamples
+    theta = P.bootstrap_distribution(x, statistic, n_resamples=5000, random_state=0)
+    ours = P.bootstrap_ci(x, statistic, n_resamples=5000, method=method, random_state=0)
+    ref = st.bootstrap((x,), statistic, method=scipy_method, n_resamples=0,
+                       bootstrap_result=SimpleNamespace(bootstrap_distribution=theta)).confidence_interval
+    np.testing.assert_allclose(ours, (ref.low, ref.high), rtol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["percentile", "basic", "bca"])
+def test_bootstrap_ci_agrees_with_scipy_on_its_own_resamples_to_monte_carlo_precision(method):
     x = np.random.default_rng(2).exponential(size=60)
-    B = 20_000
-    ours = P.bootstrap_ci(x, statistic, n_resamples=B, method=method, random_state=0)
-    ref = st.bootstrap((x,), statistic, method=scipy_method, n_resamples=B, random_state=0).confidence_interval
-    width = ref.high - ref.low
-    # different resamples: the endpoints agree to Monte-Carlo precision, a few per cent of the width
-    np.testing.assert_allclose(ours, (ref.low, ref.high), atol=0.06 * width)
+    ours = P.bootstrap_ci(x, np.mean, n_resamples=20_000, method=method, random_state=0)
+    ref = st.bootstrap((x,), np.mean, method={"bca": "BCa"}.get(method, method), n_resamples=20_000,
+                       random_state=0).confidence_interval
+    np.testing.assert_allclose(ours, (ref.low, ref.high), atol=0.06 * (ref.high - ref.low))
+
+
+@pytest.mark.parametrize("method", ["percentile", "basic", "bca"])
+def test_bootstrap_ci_is_equivariant_under_negation_even_with_ties(method):
+    x = np.random.default_rng(8).normal(size=21)
+    lo, hi = P.bootstrap_ci(x, np.median, n_resamples=3000, method=method, random_state=1)
+    lo_neg, hi_neg = P.bootstrap_ci(-x, np.median, n_resamples=3000, method=method, random_state=1)
+    np.testing.assert_allclose([lo, hi], [-hi_neg, -lo_neg], rtol=1e-12)
+    P.bootstrap_ci(x, np.min, method="bca", n_resamples=500, random_state=0)   # defined, as for np.max
+    P.bootstrap_ci(x, np.max, method="bca", n_resamples=500, random_state=0)
+
+
+def test_studentized_interval_equals_a_direct_computation_and_the_t_interval_for_large_gaussian_samples():
+    se = lambda s, axis=-1: s.std(axis=axis, ddof=1) / np.sqrt(s.shape[axis])
+    x = np.random.default_rng(4).exponential(size=25)
+    lo, hi = P.bootstrap_ci(x, np.mean, n_resamples=4000, method="studentized", std_error=se, random_state=3)
+    rng = np.random.default_rng(3)
+    t = []
+    for _ in range(4000):
+        s = x[rng.integers(0, x.size, size=x.size)]
+        t.append((s.mean() - x.mean()) / (s.std(ddof=1) / np.sqrt(x.size)))
+    q_lo, q_hi = np.percentile(t, [2.5, 97.5])
+    se_x = x.std(ddof=1) / np.sqrt(x.size)
+    np.testing.assert_allclose([lo, hi], [x.mean() - q_hi * se_x, x.mean() - q_lo * se_x], rtol=1e-10)
+    y = np.random.default_rng(5).normal(size=400)
+    lo, hi = P.bootstrap_ci(y, np.mean, n_resamples=4000, method="studentized", std_error=se, random_state=0)
+    ref = st.ttest_1samp(y, 0.0).confidence_interval()
+    np.testing.assert_allclose([lo, hi], [ref.low, ref.high], atol=0.1 * (ref.high - ref.low))
+    with pytest.raises(ValueError, match="needs std_error"):
+        P.bootstrap_ci(y, np.mean, method="studentized")
 
 
 def test_bca_uses_the_jackknife_in_blocks_for_large_samples():
@@ -214,7 +257,7 @@ def test_bootstrap_percentile_interval_of_the_mean_is_near_the_normal_interval()
 @pytest.mark.parametrize("kwargs, err, message", [
     (dict(level=1.0), ValueError, "strictly between 0 and 1"),
     (dict(level=0), ValueError, "strictly between 0 and 1"),
-    (dict(method="studentized"), ValueError, "method must be one of"),
+    (dict(method="jackknife"), ValueError, "method must be one of"),
     (dict(n_resamples=0), ValueError, "n_resamples must be > 0"),
 ])
 def test_bootstrap_ci_refuses_bad_options(kwargs, err, message):
@@ -231,8 +274,14 @@ def test_bootstrap_refuses_bad_data_and_statistics():
         P.bootstrap_ci([1.0, 2.0], "mean")
     with pytest.raises(ValueError, match="one number per sample"):
         P.bootstrap_ci([1.0, 2.0, 3.0], lambda s, axis: s)
+    with pytest.raises(ValueError, match="batch=True"):
+        P.bootstrap_ci(np.ones((50, 2)), np.mean)
+    with pytest.raises(ValueError, match=r"shape \(R, n\)"):
+        P.bootstrap_ci(np.ones(5), np.mean, batch=True)
     with pytest.raises(ValueError, match="BCa interval is undefined"):
         P.bootstrap_ci(np.ones(10), np.mean, method="bca")
+    with pytest.raises(ValueError, match="not 95"):
+        P.bootstrap_ci(np.arange(5.0), np.mean, level=95)
 
 
 # --- point and interval estimates of a proportion -------------------------------------------------
@@ -275,7 +324,7 @@ def test_wald_interval_is_the_normal_approximation_and_collapses_at_zero():
     (dict(k=-1, n=4), "between 0 and n"),
     (dict(k=1, n=0), "n must be > 0"),
     (dict(k=1, n=4, level=95), "strictly between"),
-    (dict(k=1, n=4, method="exact"), "method must be"),
+    (dict(k=1, n=4, method="score"), "method must be"),
 ])
 def test_binomial_ci_refuses_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -377,7 +426,7 @@ def test_sample_means_has_the_law_of_simulated_means(source, direct):
 def test_sample_means_refuses_bad_input_and_caps_the_uniform_work():
     assert P.sample_means("uniform", 1000, 10_000, max_draws=100_000).shape == (100,)
     with pytest.raises(ValueError, match="source must be"):
-        P.sample_means("gamma", 3, 10)
+        P.sample_means("lognormal", 3, 10)
     with pytest.raises(ValueError, match="p must be"):
         P.sample_means("bernoulli", 3, 10, p=1.0)
 
@@ -385,7 +434,8 @@ def test_sample_means_refuses_bad_input_and_caps_the_uniform_work():
 @pytest.mark.parametrize("method", ["percentile", "basic", "bca"])
 def test_bootstrap_ci_on_a_batch_equals_one_sample_at_a_time(method):
     X = np.random.default_rng(3).exponential(size=(7, 15))
-    low, high = P.bootstrap_ci(X, np.mean, n_resamples=500, method=method, random_state=np.random.default_rng(0))
+    low, high = P.bootstrap_ci(X, np.mean, n_resamples=500, method=method, batch=True,
+                               random_state=np.random.default_rng(0))
     g = np.random.default_rng(0)
     one = np.array([P.bootstrap_ci(x, np.mean, n_resamples=500, method=method, random_state=g) for x in X])
     np.testing.assert_allclose(np.column_stack([low, high]), one, rtol=1e-12)
@@ -393,3 +443,22 @@ def test_bootstrap_ci_on_a_batch_equals_one_sample_at_a_time(method):
     theta = P.bootstrap_distribution(X[0], np.mean, n_resamples=500, random_state=5)
     lo, hi = P.bootstrap_ci(X[0], np.mean, n_resamples=500, random_state=5)
     np.testing.assert_allclose([lo, hi], np.percentile(theta, [2.5, 97.5]), rtol=1e-13)
+
+
+def test_clopper_pearson_equals_scipy_and_covers_at_least_the_level():
+    n = 20
+    ks = np.arange(n + 1)
+    low, high = P.binomial_ci(ks, n, method="exact")
+    ref = np.array([st.binomtest(int(k), n).proportion_ci(method="exact") for k in ks])
+    np.testing.assert_allclose(np.column_stack([low, high]), ref, rtol=1e-9, atol=1e-12)
+    mus = np.linspace(0.001, 0.999, 999)
+    inside = (low[None, :] <= mus[:, None]) & (mus[:, None] <= high[None, :])
+    coverage = (st.binom.pmf(ks[None, :], n, mus[:, None]) * inside).sum(axis=1)
+    assert coverage.min() >= 0.95
+
+
+def test_sample_means_gamma_shape_and_its_errors():
+    m = P.sample_means("gamma", 10, 20_000, shape=0.5, random_state=0)
+    assert st.kstest(m, st.gamma(5.0, scale=0.1).cdf).pvalue > 0.01
+    with pytest.raises(ValueError, match="shape must be > 0"):
+        P.sample_means("gamma", 3, 10, shape=0.0)

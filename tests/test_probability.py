@@ -462,3 +462,15 @@ def test_sample_means_gamma_shape_and_its_errors():
     assert st.kstest(m, st.gamma(5.0, scale=0.1).cdf).pvalue > 0.01
     with pytest.raises(ValueError, match="shape must be > 0"):
         P.sample_means("gamma", 3, 10, shape=0.0)
+
+
+def test_rejection_sampling_draws_the_target_and_needs_about_m_proposals_each():
+    f = st.beta(2, 5).pdf
+    M = 30 * 0.2 * 0.8 ** 4                      # the maximum of the Beta(2, 5) density, at 0.2
+    x, drawn = P.rejection_sample(f, lambda rng, m: rng.random(m), lambda y: np.ones_like(y), M, 20_000,
+                                  random_state=1)
+    assert x.shape == (20_000,) and st.kstest(x, st.beta(2, 5).cdf).pvalue > 0.01
+    rate = 20_000 / drawn
+    assert abs(rate - 1 / M) < 4 * np.sqrt((1 / M) * (1 - 1 / M) / drawn)
+    with pytest.raises(ValueError, match="increase M"):
+        P.rejection_sample(f, lambda rng, m: rng.random(m), lambda y: np.ones_like(y), 1.0, 100, random_state=0)

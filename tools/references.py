@@ -22,7 +22,7 @@ OUT = ROOT / "chapters" / "appendix" / "references.ipynb"
 ITEM = re.compile(r"^[-*]\s+(.*?)(?=^[-*]\s|\n[ \t]*\n|\Z)", re.M | re.S)
 # A pointer into a book that one chapter adds to the entry ("*Deep Learning*, Chapter 4 ... and Section 6.5").
 POINTER = re.compile(r"\*,? (?:Chapters?|Sections?) \d")
-KEY = re.compile(r"^(.*?)\((\d{4})[a-z]?\)")
+KEY = re.compile(r"^(.*?)\((\d{4}[a-z]?)\)")   # a letter after the year (1933a, 1933b) tells two works apart
 COLAB = ("# Colab only: install the book's package and turn on Colab's manager for ipywidgets 8\n"
          "# (does nothing elsewhere).\nimport sys\n"
          'if "google.colab" in sys.modules:\n'

@@ -8,7 +8,7 @@ book's only one: later chapters (anomaly detection, mixtures, generative models)
   :func:`gaussian_conditional` (the Schur complement), :func:`fit_gaussian` (maximum likelihood or
   unbiased) and :func:`sample_gaussian` (an affine map of standard normals).
 * :mod:`~mlbook.probability.sampling`: :func:`box_muller`, :func:`inverse_cdf_sample`,
-  :func:`discrete_quantile` (searching the cdf) and :func:`sample_means` (the exact laws of means,
+  :func:`discrete_quantile` (searching the cdf), :func:`rejection_sample` and :func:`sample_means` (the exact laws of means,
   for the central limit theorem).
 * :mod:`~mlbook.probability.estimation`: :func:`beta_bernoulli_posterior`, :func:`beta_mode` and
   :func:`binomial_ci` (Wald, Wilson and Clopper–Pearson intervals for a proportion).
@@ -20,8 +20,9 @@ from __future__ import annotations
 from .bootstrap import bootstrap_ci, bootstrap_distribution
 from .estimation import beta_bernoulli_posterior, beta_mode, binomial_ci
 from .gaussian import fit_gaussian, gaussian_conditional, gaussian_logpdf, gaussian_pdf, mahalanobis, sample_gaussian
-from .sampling import box_muller, discrete_quantile, inverse_cdf_sample, sample_means
+from .sampling import box_muller, discrete_quantile, inverse_cdf_sample, rejection_sample, sample_means
 
 __all__ = ["gaussian_logpdf", "gaussian_pdf", "mahalanobis", "gaussian_conditional", "fit_gaussian",
-           "sample_gaussian", "box_muller", "inverse_cdf_sample", "discrete_quantile", "sample_means",
+           "sample_gaussian", "box_muller", "inverse_cdf_sample", "discrete_quantile", "rejection_sample",
+           "sample_means",
            "beta_bernoulli_posterior", "beta_mode", "binomial_ci", "bootstrap_distribution", "bootstrap_ci"]

@@ -14,7 +14,7 @@ from ..init import as_generator
 from ..validation import as_float_array
 from ._common import check_count
 
-__all__ = ["box_muller", "inverse_cdf_sample", "discrete_quantile", "sample_means"]
+__all__ = ["box_muller", "inverse_cdf_sample", "discrete_quantile", "rejection_sample", "sample_means"]
 
 
 def box_muller(n: int, *, random_state: Any = None) -> np.ndarray:
@@ -115,6 +115,63 @@ def discrete_quantile(values: Any, probs: Any) -> Callable[[np.ndarray], np.ndar
         # endregion
 
     return ppf
+
+
+def rejection_sample(pdf: Callable[[np.ndarray], Any], propose: Callable[[np.random.Generator, int], Any],
+                     proposal_pdf: Callable[[np.ndarray], Any], M: float, n: int, *,
+                     random_state: Any = None) -> tuple[np.ndarray, int]:
+    """Draw ``n`` samples of the density ``pdf`` by rejection from a proposal g with ``pdf <= M g``.
+
+    Parameters
+    ----------
+    pdf : callable
+        The target density f (it may be unnormalised if M is scaled to match).
+    propose : callable
+        ``propose(rng, m)`` returns m draws of the proposal g.
+    proposal_pdf : callable
+        The proposal density g.
+    M : float
+        A bound with :math:`f(x) \\le M g(x)` everywhere; a violated bound is refused.
+    n : int
+
+    Returns
+    -------
+    samples : ndarray of shape (n,)
+    n_proposals : int
+        How many proposals were drawn; each is accepted with probability :math:`1/M` for a
+        normalised f, so about :math:`nM` are needed.
+
+    Notes
+    -----
+    Accept a proposal y with probability :math:`f(y)/(M g(y))`. The accepted draws have density
+    :math:`g(y) \\cdot f(y)/(M g(y)) / (1/M) = f(y)` (von Neumann, 1951; Chapter 2, "Distributions and sampling").
+    """
+    if not (callable(pdf) and callable(propose) and callable(proposal_pdf)):
+        raise TypeError("pdf, propose and proposal_pdf must be callable")
+    if not (np.isfinite(M) and M > 0):
+        raise ValueError(f"M must be a positive bound, got {M!r}")
+    n = check_count(n)
+    rng = as_generator(random_state)
+    out, drawn = [], 0
+    while sum(map(len, out)) < n:
+        m = max(16, int(1.2 * M * (n - sum(map(len, out)))) + 1)
+        y = np.asarray(propose(rng, m), dtype=np.float64)
+        f, g = np.asarray(pdf(y), dtype=np.float64), np.asarray(proposal_pdf(y), dtype=np.float64)
+        if np.any(f > M * g * (1 + 1e-12)):
+            raise ValueError(f"pdf exceeds M * proposal_pdf at some proposals (max ratio {np.max(f / (M * g)):.4g}); "
+                             "increase M")
+        # region: accept
+        accept = rng.random(m) * M * g <= f          # accept y with probability f(y) / (M g(y))
+        # endregion
+        kept = y[accept]
+        need = n - sum(map(len, out))
+        if len(kept) >= need:                        # count the proposals up to the n-th acceptance
+            drawn += int(np.flatnonzero(accept)[need - 1]) + 1
+            out.append(kept[:need])
+        else:
+            drawn += m
+            out.append(kept)
+    return np.concatenate(out), drawn
 
 
 _MEAN_SOURCES = ("uniform", "exponential", "gamma", "bernoulli", "chi2", "cauchy")

@@ -125,8 +125,10 @@ def test_gaussian_kl_and_entropy_equal_torch(seed):
     Q = torch.distributions.Normal(torch.tensor(mu_q), torch.tensor(np.sqrt(var_q)))
     ref = torch.distributions.kl_divergence(P, Q).numpy()
     np.testing.assert_allclose(I.gaussian_kl(mu_p[0], var_p[0], mu_q[0], var_q[0]), ref[0], rtol=1e-12)
-    np.testing.assert_allclose(I.gaussian_kl(mu_p, var_p, mu_q, var_q), ref.sum(), rtol=1e-12)   # diagonal
-    np.testing.assert_allclose(I.gaussian_entropy(var_p), P.entropy().numpy().sum(), rtol=1e-12)
+    np.testing.assert_allclose(I.gaussian_kl(mu_p, var_p, mu_q, var_q), ref, rtol=1e-12)          # element-wise
+    np.testing.assert_allclose(I.gaussian_kl(mu_p, var_p, mu_q, var_q, diagonal=True), ref.sum(), rtol=1e-12)
+    np.testing.assert_allclose(I.gaussian_entropy(var_p, diagonal=True), P.entropy().numpy().sum(), rtol=1e-12)
+    np.testing.assert_allclose(I.gaussian_entropy(var_p), P.entropy().numpy(), rtol=1e-12)
     np.testing.assert_allclose(I.gaussian_entropy(var_p[0]), st.norm(0, np.sqrt(var_p[0])).entropy(), rtol=1e-12)
 
 
@@ -204,8 +206,11 @@ def test_prefix_code_from_lengths_has_those_lengths_and_is_prefix_free(lengths):
 def test_prefix_code_from_lengths_refuses_lengths_beyond_kraft():
     with pytest.raises(ValueError, match="Kraft"):
         I.prefix_code_from_lengths([1, 1, 2])
-    with pytest.raises(ValueError, match="positive integers"):
+    with pytest.raises(ValueError, match="positive whole numbers"):
         I.prefix_code_from_lengths([0, 1])
+    with pytest.raises(ValueError, match="positive whole numbers"):
+        I.prefix_code_from_lengths([1.5, 2])
+    assert I.prefix_code_from_lengths(np.ceil([0.5, 1.2, 1.7])) == ["0", "10", "11"]   # np.ceil gives floats
 
 
 def test_encode_decode_round_trip_and_errors():
@@ -218,11 +223,14 @@ def test_encode_decode_round_trip_and_errors():
     with pytest.raises(ValueError, match="prefix-free"):
         I.decode("0011", ["0", "01", "11"])
     with pytest.raises(ValueError, match="inside a codeword"):
-        I.decode(bits + "1", codes if codes[0] != "1" else codes)
+        I.decode(bits + max(codes, key=len)[:-1], codes)
     with pytest.raises(ValueError, match="only '0' and '1'"):
         I.decode("0a", ["0", "1"])
     with pytest.raises(ValueError, match="integer indices"):
         I.encode([9], codes)
+    with pytest.raises(ValueError, match="integer indices"):
+        I.encode([-1], codes)
+    assert I.expected_code_length(p, codes) == pytest.approx(sum(pi * len(c) for pi, c in zip(p, codes)))
 
 
 def test_total_variation_is_half_the_l1_distance_and_the_largest_event_gap():
@@ -263,3 +271,61 @@ def test_mutual_information_of_counts_is_the_g_statistic_and_batches():
         np.testing.assert_allclose(m * 1 / np.log(2), I.mutual_information(t / t.sum()), rtol=1e-12)
     with pytest.raises(ValueError, match="at least one count"):
         I.mutual_information_of_counts(np.zeros((2, 2)))
+
+
+def test_float32_probabilities_from_a_softmax_are_accepted():
+    logits = torch.randn(4, 10, generator=torch.Generator().manual_seed(0))
+    q = torch.softmax(logits, dim=-1)                       # float32: sums miss 1 by ~1e-7
+    p = np.full(10, 0.1)
+    ref = st.entropy(np.broadcast_to(p, (4, 10)), q.double().numpy(), base=2, axis=-1)
+    np.testing.assert_allclose(I.kl_divergence(p, q.numpy()), ref, rtol=1e-5)
+    np.testing.assert_allclose(I.entropy(q), st.entropy(q.double().numpy(), base=2, axis=-1), rtol=1e-5)
+    with pytest.raises(ValueError, match="sum to 1"):
+        I.entropy(np.array([0.5, 0.5001]))                  # float64: no such slack
+
+
+def test_kl_divergence_is_accurate_for_nearby_distributions():
+    from scipy.special import rel_entr
+    p = np.array([0.5, 0.5])
+    q = p + np.array([1e-9, -1e-9])
+    np.testing.assert_allclose(I.kl_divergence(p, q, np.e), rel_entr(p, q).sum(), rtol=1e-6)
+
+
+def best_length_by_search(p):
+    """The smallest expected length over all codeword lengths that satisfy Kraft (small alphabets)."""
+    from itertools import product
+    k = len(p)
+    best = np.inf
+    for lengths in product(range(1, k), repeat=k):
+        if sum(2.0 ** -np.array(lengths)) <= 1:
+            best = min(best, float(np.dot(p, lengths)))
+    return best
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("k", [2, 3, 4, 5])
+def test_huffman_is_optimal_against_exhaustive_search(seed, k):
+    p = random_distribution(k, seed)
+    assert I.expected_code_length(p, I.huffman_code(p)) == pytest.approx(best_length_by_search(p), rel=1e-12)
+
+
+def test_perplexity_of_a_uniform_model_is_the_number_of_outcomes():
+    assert I.perplexity(np.full(50, 0.1)) == pytest.approx(10.0, rel=1e-14)
+    q = np.random.default_rng(0).uniform(0.05, 1, size=30)
+    assert I.perplexity(q) == pytest.approx(st.gmean(1 / q), rel=1e-12)
+    with pytest.raises(ValueError, match=r"\(0, 1\]"):
+        I.perplexity([0.5, 0.0])
+
+
+def test_gaussian_diagonal_needs_an_axis_and_reverse_fit_refuses_bounded_support():
+    with pytest.raises(ValueError, match="last axis"):
+        I.gaussian_kl(0.0, 1.0, 0.0, 2.0, diagonal=True)
+    grid = np.linspace(-2, 2, 400_001)              # fine enough that the uniform integrates to 1
+    uniform_logpdf = lambda x: np.where(np.abs(x) <= 1, np.log(0.5), -np.inf)
+    with pytest.raises(ValueError, match="infinite from every start"):
+        I.fit_gaussian_kl(uniform_logpdf, "reverse", grid=grid)
+
+
+def test_reverse_fit_of_a_symmetric_mixture_picks_the_right_hand_mode():
+    mu, var, kl = I.fit_gaussian_kl(mixture_logpdf(8.0), "reverse", grid=np.linspace(-15, 15, 3001))
+    assert mu > 0

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..information import entropy_of_counts
+from ..information.discrete import entropy_of_counts
 from ..validation import as_label_array
 
 CRITERIA = ("entropy", "gini", "misclassification")

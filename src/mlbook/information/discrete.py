@@ -48,6 +48,7 @@ def entropy(p: Any, base: float = 2) -> float | np.ndarray:
     log_base = check_base(base)
     p = check_distribution(p, "p")
     # region: entropy
+    # xlogy(p, p) = p log p, with 0 log 0 = 0 (np.where(p > 0, ...))
     h = -np.sum(xlogy(p, p), axis=-1) / log_base
     # endregion
     return finish(h)
@@ -219,8 +220,10 @@ def mutual_information_of_counts(counts: Any, base: float = 2) -> float | np.nda
     Notes
     -----
     :math:`2n\\hat I` (in nats) is the likelihood-ratio statistic :math:`G` of the test of
-    independence; for independent variables :math:`\\mathbb E[\\hat I] \\approx (n_x - 1)(n_y - 1)/(2n)`
-    nats (Miller, 1955): the plug-in estimate is biased upwards. Chapter 6's information gain is
+    independence. For independent variables :math:`\\mathbb E[\\hat I] \\approx (n_x - 1)(n_y - 1)/(2n)`
+    nats (Miller, 1955): the plug-in estimate is biased upwards. In general the bias is about
+    :math:`[(m_{XY}-1)-(m_X-1)-(m_Y-1)]/(2n)` nats for :math:`m` values and cells of positive
+    probability, negative when few cells are occupied (e.g. :math:`Y = X`). Chapter 6's information gain is
     this quantity in bits.
     """
     log_base = check_base(base)

@@ -20,6 +20,7 @@ from mlbook import linear as L
 from mlbook import trees as T
 from mlbook.model_selection import KFold, cross_val_score
 from mlbook.nn import Perceptron
+from mlbook.svm import SVC
 
 ESTIMATORS = [
     L.LinearRegression(), L.Ridge(), L.Lasso(), L.LogisticRegression(), L.SoftmaxRegression(),
@@ -27,7 +28,7 @@ ESTIMATORS = [
     T.DecisionTreeClassifier(), T.DecisionTreeRegressor(),
     T.RandomForestClassifier(n_estimators=5), T.RandomForestRegressor(n_estimators=5),
     T.AdaBoostClassifier(n_estimators=5), T.GradientBoostingRegressor(n_estimators=5),
-    T.GradientBoostingClassifier(n_estimators=5), Perceptron(),
+    T.GradientBoostingClassifier(n_estimators=5), Perceptron(), SVC(),
 ]
 
 _LOGITS = ("SoftmaxRegression.decision_function returns the K logits, one column per class, also for "

@@ -6,7 +6,7 @@ import pytest
 import sklearn.metrics as skm
 import sklearn.metrics.pairwise as skp
 import sklearn.svm as sks
-from sklearn.datasets import load_breast_cancer
+from sklearn.datasets import load_breast_cancer, make_moons
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import StandardScaler
@@ -14,7 +14,7 @@ from sklearn.preprocessing import StandardScaler
 import mlbook.svm as S
 import mlbook.svm.classifier as svm_classifier
 from mlbook.source import source_text
-from mlbook.svm.smo import _two_variable_step
+from mlbook.svm.solver import two_variable_step
 
 SEEDS = [0, 1, 2]
 
@@ -357,10 +357,22 @@ def test_convergence_warning_when_max_iter_runs_out(cancer):
 # ---- what the chapter shows -------------------------------------------------------------
 @pytest.mark.parametrize("obj, names", [
     (S.smo, ["working-set", "bias", "error-cache"]),
-    (_two_variable_step, ["clip", "two-variable-step"]),
+    (two_variable_step, ["clip", "two-variable-step"]),
     (S.SVC.decision_function, ["kernel-trick"]),
     (S.rbf_kernel, ["rbf"]),
 ])
 def test_regions_shown_by_the_chapter_exist(obj, names):
     for name in names:
         assert source_text(obj, name).strip()
+
+
+def test_the_callback_traces_a_nondecreasing_dual_objective():
+    from mlbook.svm import dual_objective, rbf_kernel, smo
+    X, y01 = make_moons(n_samples=120, noise=0.25, random_state=0)
+    y = np.where(y01 == 1, 1.0, -1.0)
+    K = rbf_kernel(X, gamma=1.0)
+    values = []
+    res = smo(lambda i: K[i], np.diag(K).copy(), y, 1.0, tol=1e-3,
+              callback=lambda step, alpha, b: values.append(dual_objective(alpha, y, K)))
+    assert len(values) == res.n_iter and res.converged
+    assert np.all(np.diff(values) >= -1e-12 * abs(values[-1]))

@@ -1,7 +1,7 @@
 """The support vector classifier and the hinge loss (chapter 4, sections "Soft margin" and "SMO").
 
 The soft-margin SVM minimises the primal :math:`\\frac12\\lVert w\\rVert^2 + C\\sum_i \\max(0, 1 - y_i f(x_i))`;
-:class:`SVC` solves its dual with :func:`~mlbook.svm.smo.smo` and predicts with the kernel
+:class:`SVC` solves its dual with :func:`~mlbook.svm.solver.smo` and predicts with the kernel
 expansion over the support vectors. It is checked against scikit-learn's ``SVC`` (which runs
 libsvm on the same dual) in ``tests/test_svm.py``.
 """
@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ..validation import (as_float_array, as_label_array, check_is_fitted, check_positive,
                           encode_classes, validate_X, validate_X_y)
 from .kernels import KERNELS, make_kernel
-from .smo import smo
+from .solver import smo
 
 __all__ = ["SVC", "hinge_loss"]
 

@@ -1,4 +1,4 @@
-"""Sequential minimal optimisation (Platt, 1998) for the SVM dual (chapter 4, section "SMO").
+"""The SVM dual solver: sequential minimal optimisation (Platt, 1998; chapter 4, section 6).
 
 The dual of the soft-margin SVM is
 
@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-__all__ = ["SMOResult", "smo", "dual_objective"]
+__all__ = ["SMOResult", "smo", "two_variable_step", "dual_objective"]
 
 
 @dataclass
@@ -51,7 +51,7 @@ def dual_objective(alpha: np.ndarray, y: np.ndarray, K: np.ndarray) -> float:
     return float(alpha.sum() - 0.5 * v @ K @ v)
 
 
-def _two_variable_step(a1: float, a2: float, y1: float, y2: float, E1: float, E2: float,
+def two_variable_step(a1: float, a2: float, y1: float, y2: float, E1: float, E2: float,
                        k11: float, k12: float, k22: float, C: float) -> tuple[float, float]:
     """Maximise W over (α1, α2) with all other α fixed; return the new pair (Platt's takeStep).
 
@@ -91,7 +91,8 @@ def _two_variable_step(a1: float, a2: float, y1: float, y2: float, E1: float, E2
 
 
 def smo(column: Callable[[int], np.ndarray], diag: np.ndarray, y: np.ndarray, C: float, *,
-        tol: float = 1e-3, max_iter: int = 100_000) -> SMOResult:
+        tol: float = 1e-3, max_iter: int = 100_000,
+        callback: Callable[[int, np.ndarray, float], None] | None = None) -> SMOResult:
     """Solve the SVM dual by SMO with the maximal-violating-pair working set.
 
     Parameters
@@ -109,6 +110,8 @@ def smo(column: Callable[[int], np.ndarray], diag: np.ndarray, y: np.ndarray, C:
         Stop when no pair violates the KKT conditions by more than tol (libsvm's ``eps``).
     max_iter : int, default 100_000
         The most two-variable steps.
+    callback : callable, optional
+        ``callback(step, alpha, b)`` after every step (a copy of α), to trace the iterates.
 
     Returns
     -------
@@ -155,7 +158,7 @@ def smo(column: Callable[[int], np.ndarray], diag: np.ndarray, y: np.ndarray, C:
         n_iter += 1
         Ki, Kj = column(i), column(j)
         a1, a2 = alpha[i], alpha[j]
-        a1_new, a2_new = _two_variable_step(a1, a2, y[i], y[j], E[i], E[j], diag[i], Ki[j], diag[j], C)
+        a1_new, a2_new = two_variable_step(a1, a2, y[i], y[j], E[i], E[j], diag[i], Ki[j], diag[j], C)
         d1, d2 = y[i] * (a1_new - a1), y[j] * (a2_new - a2)
         # region: bias
         b1 = b - E[i] - d1 * diag[i] - d2 * Ki[j]     # makes f(x_i) = y_i after the step
@@ -174,6 +177,8 @@ def smo(column: Callable[[int], np.ndarray], diag: np.ndarray, y: np.ndarray, C:
         # endregion
         b = b_new
         alpha[i], alpha[j] = a1_new, a2_new
+        if callback is not None:
+            callback(n_iter, alpha.copy(), b)
         for t in (i, j):                        # only α_i and α_j moved: update their memberships
             up[t] = alpha[t] < C if y[t] > 0 else alpha[t] > 0
             low[t] = alpha[t] > 0 if y[t] > 0 else alpha[t] < C

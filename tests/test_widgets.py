@@ -169,3 +169,12 @@ def test_bad_draw_and_labels_are_refused():
 def test_grid_points_enumerates_the_product_in_frame_order():
     pts = widgets.grid_points(a=[1, 2], b=["x", "y", "z"])
     assert len(pts) == 6 and pts[0] == {"a": 1, "b": "x"} and pts[-1] == {"a": 2, "b": "z"}
+
+
+def test_the_static_form_starts_at_the_frame_nearest_to_a_ranges_start():
+    from mlbook.widgets import Range, flipbook
+    box = flipbook(lambda a, b: None, a=Range(0.05, 20, log=True, frames=(0.05, 0.5, 1, 2, 20), start=1),
+                   b=["x", "y"], live=False)
+    assert box.controls["a"].value == 2 and box.controls["b"].value == 0
+    root = box.children[-1]
+    assert root.selected_index == 2 and all(st.selected_index == 0 for st in root.children)

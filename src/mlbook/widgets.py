@@ -67,7 +67,7 @@ class Range:
     integer : bool, default False
         Whole numbers only (a depth, a number of steps).
     start : float, optional
-        The value shown first (default ``low``).
+        The value shown first (default ``low``); on the static website, the frame nearest to it.
     """
 
     low: float
@@ -173,17 +173,26 @@ def _render(draw: Callable[..., Any], params: dict[str, Any], dpi: int) -> bytes
 _STYLE = {"description_width": "initial"}
 
 
-def _grid_control(values: list[Any], label: str, *, by_index: bool):
-    """Offers exactly the grid's values. ``by_index``: the value is the position (for jslink)."""
+def _grid_control(values: list[Any], label: str, *, by_index: bool, start: int = 0):
+    """Offers exactly the grid's values. ``by_index``: the value is the position (for jslink).
+    ``start``: the position shown first."""
     import ipywidgets as w
 
     options = [(_label(v), i if by_index else v) for i, v in enumerate(values)]
-    first = options[0][1]
+    first = options[start][1]
     if all(_is_number(v) for v in values):
         return w.SelectionSlider(options=options, value=first, description=label, continuous_update=True,
                                  style=_STYLE, layout=w.Layout(width="420px"))
     return w.ToggleButtons(options=options, value=first, description=label,
                            style={**_STYLE, "button_width": "auto"})
+
+
+def _start_index(spec: Any, grid: list[Any]) -> int:
+    """The frame shown first: for a Range with ``start``, the frame nearest to it; otherwise the first."""
+    if not isinstance(spec, Range) or spec.start is None:
+        return 0
+    key = (lambda v: abs(math.log(v) - math.log(spec.initial))) if spec.log else (lambda v: abs(v - spec.initial))
+    return min(range(len(grid)), key=lambda i: key(grid[i]))
 
 
 def _range_control(spec: Range, label: str):
@@ -259,7 +268,8 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
         return box
 
     # region: static form
-    controls = {n: _grid_control(grids[n], text[n], by_index=True) for n in names}
+    starts = {n: _start_index(params[n], grids[n]) for n in names}      # a Range's start: its nearest frame
+    controls = {n: _grid_control(grids[n], text[n], by_index=True, start=starts[n]) for n in names}
     links = []
 
     def build(level: int, fixed: dict[str, Any]):
@@ -271,7 +281,7 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
                 children.append(w.Image(format="png", value=_render(draw, point, dpi)))
             else:
                 children.append(build(level + 1, point))
-        stack = w.Stack(children, selected_index=0)
+        stack = w.Stack(children, selected_index=starts[name])
         links.append(w.jslink((controls[name], "index"), (stack, "selected_index")))
         return stack
 

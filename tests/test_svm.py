@@ -376,3 +376,45 @@ def test_the_callback_traces_a_nondecreasing_dual_objective():
               callback=lambda step, alpha, b: values.append(dual_objective(alpha, y, K)))
     assert len(values) == res.n_iter and res.converged
     assert np.all(np.diff(values) >= -1e-12 * abs(values[-1]))
+
+
+def test_smo_refuses_bad_labels_and_parameters():
+    from mlbook.svm import smo
+    K = np.eye(4)
+    col, diag = (lambda i: K[i]), np.ones(4)
+    with pytest.raises(ValueError, match="labels -1 and \\+1"):
+        smo(col, diag, np.array([0.0, 1.0, 0.0, 1.0]), 1.0)
+    with pytest.raises(ValueError, match="both present"):
+        smo(col, diag, np.ones(4), 1.0)
+    with pytest.raises(ValueError, match="C must be > 0"):
+        smo(col, diag, np.array([-1.0, 1.0, -1.0, 1.0]), -1.0)
+    with pytest.raises(ValueError, match="tol must be < 2"):
+        smo(col, diag, np.array([-1.0, 1.0, -1.0, 1.0]), 1.0, tol=3.0)
+    with pytest.raises(ValueError, match="tol must be < 2"):
+        S.SVC(tol=3).fit(np.array([[0.0], [1.0]]), [0, 1])
+
+
+def test_two_variable_step_maximises_w_on_the_segment():
+    from mlbook.svm import two_variable_step
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        k11, k22 = rng.uniform(0.5, 2, size=2)
+        k12 = rng.uniform(-1, 1) * np.sqrt(k11 * k22) * 0.9
+        y1, y2 = rng.choice([-1.0, 1.0], size=2)
+        C = 1.0
+        a1, a2 = rng.uniform(0, C, size=2)
+        E1, E2 = rng.normal(size=2)
+        s = y1 * y2
+        L, H = (max(0, a2 - a1), min(C, C + a2 - a1)) if s < 0 else (max(0, a1 + a2 - C), min(C, a1 + a2))
+        t = np.linspace(L, H, 20001)
+        eta = k11 + k22 - 2 * k12
+        gain = y2 * (E1 - E2) * (t - a2) - 0.5 * eta * (t - a2) ** 2     # W along the segment, up to a constant
+        _, a2_new = two_variable_step(a1, a2, y1, y2, E1, E2, k11, k12, k22, C)
+        assert abs(a2_new - t[np.argmax(gain)]) <= (H - L) / 20000 + 1e-12
+
+
+def test_smo_converges_on_tiny_kernel_scales():
+    X, y = make_moons(n_samples=80, noise=0.2, random_state=1)
+    ref = sks.SVC(kernel="linear", C=1.0, tol=1e-6).fit(X, y)
+    small = S.SVC(kernel="linear", C=1e14, tol=1e-6, random_state=0).fit(X * 1e-7, y)   # same problem, rescaled
+    assert np.mean(small.predict(X * 1e-7) == ref.predict(X)) >= 0.99

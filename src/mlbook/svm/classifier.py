@@ -7,6 +7,7 @@ libsvm on the same dual) in ``tests/test_svm.py``.
 """
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any, Callable
 
@@ -148,6 +149,9 @@ class SVC(ClassifierMixin, BaseEstimator):
         if not (real and np.isfinite(self.coef0)):
             raise TypeError(f"coef0 must be a finite number, got {self.coef0!r}")
         check_positive(self.tol, "tol")
+        if self.tol >= 2:
+            raise ValueError(f"tol must be < 2, got {self.tol!r}: at α = 0 the largest KKT violation is exactly 2, "
+                             "so SMO would stop before its first step with no support vector")
         check_positive(self.max_iter, "max_iter", integer=True)
 
     def _resolve_gamma(self, X: np.ndarray) -> float:
@@ -184,6 +188,7 @@ class SVC(ClassifierMixin, BaseEstimator):
             def column(i: int) -> np.ndarray:
                 return np.asarray(K(Xo, Xo[i:i + 1]), dtype=np.float64)[:, 0]
             diag = np.array([K(Xo[i:i + 1], Xo[i:i + 1])[0, 0] for i in range(n)], dtype=np.float64)
+            column = functools.lru_cache(maxsize=256)(column)       # SMO revisits the same samples
         res = smo(column, diag, yo, float(self.C), tol=float(self.tol), max_iter=int(self.max_iter))
         if not res.converged:
             warnings.warn(f"SMO did not converge in max_iter={self.max_iter} steps (largest KKT "

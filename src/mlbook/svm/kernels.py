@@ -100,7 +100,8 @@ def rbf_kernel(X: Any, Y: Any = None, gamma: float | None = None) -> np.ndarray:
     Y : array-like of shape (n_samples_Y, n_features), optional
         Defaults to X.
     gamma : float, optional
-        The inverse squared length scale; None means ``1 / n_features`` (as scikit-learn).
+        :math:`\\gamma = 1/(2\\ell^2)` for a length scale :math:`\\ell` (the bump :math:`\\exp(-\\gamma r^2)` has
+        standard deviation :math:`\\ell`); None means ``1 / n_features`` (as scikit-learn).
 
     Returns
     -------

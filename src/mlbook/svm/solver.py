@@ -16,9 +16,11 @@ clipped one-dimensional Newton step, in closed form. Every step keeps the constr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
+
+from ..validation import as_float_array, check_positive
 
 __all__ = ["SMOResult", "smo", "two_variable_step", "dual_objective"]
 
@@ -71,7 +73,7 @@ def two_variable_step(a1: float, a2: float, y1: float, y2: float, E1: float, E2:
         return a1, a2
     # region: two-variable-step
     eta = k11 + k22 - 2.0 * k12
-    if eta > 1e-12:
+    if eta > 1e-12 * max(k11, k22, 1e-300):        # positive curvature, relative to the kernel's scale
         a2_new = a2 + y2 * (E1 - E2) / eta      # the unconstrained maximum of the parabola ...
         a2_new = min(max(a2_new, L), H)         # ... clipped to the box
     else:
@@ -82,12 +84,26 @@ def two_variable_step(a1: float, a2: float, y1: float, y2: float, E1: float, E2:
         a2_new = L if gain(L) > gain(H) else H
     a1_new = a1 + s * (a2 - a2_new)             # keeps y1 α1 + y2 α2, hence Σ α_i y_i, fixed
     # endregion
-    tiny = 1e-12 * C                            # α1 lands on a bound up to rounding: put it there
-    if a1_new < tiny:
-        a1_new = 0.0
-    elif a1_new > C - tiny:
-        a1_new = C
+    tiny = 1e-12 * C                            # a value on a bound up to rounding: put it there
+    a1_new = 0.0 if a1_new < tiny else C if a1_new > C - tiny else a1_new
+    a2_new = 0.0 if a2_new < tiny else C if a2_new > C - tiny else a2_new
     return a1_new, a2_new
+
+
+def _check_smo_inputs(y: Any, diag: Any, C: Any, tol: Any, max_iter: Any) -> tuple:
+    y = as_float_array(y, "y", ndim=1)
+    if not np.all(np.isin(y, (-1.0, 1.0))) or not (np.any(y > 0) and np.any(y < 0)):
+        raise ValueError(f"y must hold labels -1 and +1, both present, got values {np.unique(y)[:5]}")
+    diag = as_float_array(diag, "diag", ndim=1)
+    if diag.shape != y.shape:
+        raise ValueError(f"diag has {diag.size} entries for {y.size} labels")
+    check_positive(C, "C")
+    check_positive(tol, "tol")
+    if tol >= 2:
+        raise ValueError(f"tol must be < 2, got {tol!r}: at α = 0 the largest KKT violation is exactly 2, "
+                         "so SMO would stop before its first step with no support vector")
+    check_positive(max_iter, "max_iter", integer=True)
+    return y, diag, float(C), float(tol), int(max_iter)
 
 
 def smo(column: Callable[[int], np.ndarray], diag: np.ndarray, y: np.ndarray, C: float, *,
@@ -137,7 +153,7 @@ def smo(column: Callable[[int], np.ndarray], diag: np.ndarray, y: np.ndarray, C:
     end b is recomputed as libsvm does, from the KKT conditions averaged over the free
     support vectors (:math:`0 < \\alpha_i < C`), or from the middle of the feasible interval.
     """
-    y = np.asarray(y, dtype=np.float64)
+    y, diag, C, tol, max_iter = _check_smo_inputs(y, diag, C, tol, max_iter)
     n = len(y)
     alpha = np.zeros(n)
     b = 0.0

@@ -48,3 +48,24 @@ def test_refuses_bad_shapes_and_too_many_constraints():
         kkt_by_active_sets(np.array([[1.0, 1.0], [0.0, 1.0]]), q, A, b)
     with pytest.raises(ValueError, match="2\\^21"):
         kkt_by_active_sets(np.eye(1), [0.0], np.ones((21, 1)), np.ones(21))
+
+
+def test_degenerate_problems_report_one_point_from_several_cases():
+    # x1 <= 1 is active with a zero multiplier: two cases report the same minimiser
+    cases = kkt_by_active_sets(2 * np.eye(2), np.array([-2.0, 0.0]), np.eye(2), np.array([1.0, 5.0]))
+    kkt = [c for c in cases if c.is_kkt_point]
+    assert len(kkt) == 2 and all(np.allclose(c.x, [1.0, 0.0]) for c in kkt)
+    # three constraints through (1, 1) (LICQ fails): several multiplier vectors, one point
+    A = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    cases = kkt_by_active_sets(2 * np.eye(2), np.array([-4.0, -4.0]), A, np.array([1.0, 1.0, 2.0]))
+    kkt = [c for c in cases if c.is_kkt_point]
+    assert len(kkt) >= 2 and all(np.allclose(c.x, [1.0, 1.0]) for c in kkt)
+    assert len({tuple(np.round(c.alpha, 9)) for c in kkt}) >= 2
+    assert any(c.singular for c in cases)
+
+
+def test_indefinite_p_gives_kkt_points_that_are_not_all_minima():
+    # min -x^2 on [-1, 1]: three KKT points, x = 0 is the maximum
+    cases = kkt_by_active_sets(np.array([[-2.0]]), np.array([0.0]), np.array([[1.0], [-1.0]]), np.array([1.0, 1.0]))
+    xs = sorted(float(c.x[0]) for c in cases if c.is_kkt_point)
+    assert xs == [-1.0, 0.0, 1.0]

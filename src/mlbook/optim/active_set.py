@@ -1,8 +1,8 @@
 """The KKT conditions of a quadratic programme, solved by trying every active set (Chapter 4, section 2).
 
-For a convex QP, :math:`\\min \\tfrac12 x^\\top P x + q^\\top x` subject to :math:`Ax \\le b`, the KKT
-conditions say which constraints are active; guessing the active set S turns them into one linear
-system. Trying all :math:`2^k` sets is exponential, so this is for teaching and for checking small
+For a QP, :math:`\\min \\tfrac12 x^\\top P x + q^\\top x` subject to :math:`Ax \\le b`, the KKT conditions
+say which constraints are active; guessing the active set S turns them into one linear system.
+P may be indefinite: the KKT points are then candidates, not necessarily minimisers. Trying all :math:`2^k` sets is exponential, so this is for teaching and for checking small
 worked examples by hand, not for solving (active-set and interior-point solvers do that).
 """
 from __future__ import annotations
@@ -25,8 +25,9 @@ class ActiveSetCase:
     active: list[int]            # the constraints assumed active (A_S x = b_S)
     x: np.ndarray | None         # the stationary point, None when the system is singular
     alpha: np.ndarray | None     # the multipliers, 0 off the active set
-    primal_feasible: bool        # A x <= b + tol
-    dual_feasible: bool          # alpha >= -tol
+    primal_feasible: bool        # A x <= b + tol (False when singular)
+    dual_feasible: bool          # alpha >= -tol (False when singular)
+    singular: bool = False       # this guess determines no unique (x, alpha): not a verdict on feasibility
 
     @property
     def is_kkt_point(self) -> bool:
@@ -50,7 +51,10 @@ def kkt_by_active_sets(P: Any, q: Any, A: Any, b: Any, *, tol: float = 1e-9) -> 
     -------
     list of ActiveSetCase
         One case per subset S, by increasing size; the cases with ``is_kkt_point`` are the KKT
-        points (for a convex QP with P positive definite there is exactly one, the minimiser).
+        points. For P positive definite they all share one point x, the minimiser; several cases can
+        report it, with the same multipliers when a constraint is active with a zero multiplier, or
+        with different multipliers when the active constraints' gradients are linearly dependent.
+        For a merely semidefinite P a minimiser may appear in no case (every system singular).
 
     Notes
     -----
@@ -72,20 +76,25 @@ def kkt_by_active_sets(P: Any, q: Any, A: Any, b: Any, *, tol: float = 1e-9) -> 
     if P.shape != (n, n) or A.shape != (k, n):
         raise ValueError(f"shapes do not fit: P {P.shape} and A {A.shape} for q of length {n} and b of length {k}")
     if not np.allclose(P, P.T):
-        raise ValueError("P must be symmetric")
+        raise ValueError(f"P must be symmetric, but max |P - P.T| = {np.max(np.abs(P - P.T)):.3g}")
     if k > 20:
         raise ValueError(f"{k} constraints means 2^{k} active sets: this enumeration is for small worked examples")
+    scale_b = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
     cases = []
     for size in range(k + 1):
         for S in map(list, itertools.combinations(range(k), size)):
             # region: active-set
             K = np.block([[P, A[S].T], [A[S], np.zeros((size, size))]])
-            if np.linalg.matrix_rank(K) < n + size:         # this guess determines no unique point
-                cases.append(ActiveSetCase(S, None, None, False, False))
+            sv = np.linalg.svd(K, compute_uv=False)
+            if sv[-1] <= 1e-12 * sv[0]:                       # this guess determines no unique point
+                cases.append(ActiveSetCase(S, None, None, False, False, singular=True))
                 continue
             sol = np.linalg.solve(K, np.concatenate([-q, b[S]]))
-            x, alpha = sol[:n], np.zeros(k)
+            x, alpha = sol[:n] + 0.0, np.zeros(k)
             alpha[S] = sol[n:]                                # complementary slackness: 0 off S
-            cases.append(ActiveSetCase(S, x, alpha, bool(np.all(A @ x <= b + tol)), bool(np.all(alpha >= -tol))))
+            alpha = alpha + 0.0                               # no -0.0
+            scale_a = max(1.0, float(np.max(np.abs(alpha))))
+            cases.append(ActiveSetCase(S, x, alpha, bool(np.all(A @ x <= b + tol * scale_b)),
+                                       bool(np.all(alpha >= -tol * scale_a))))
             # endregion
     return cases

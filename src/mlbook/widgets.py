@@ -267,8 +267,8 @@ def flipbook(draw: Callable[..., Any], /, *, labels: dict[str, str] | None = Non
         _BUILT.append(weakref.ref(box))
         return box
 
-    # region: static form
     starts = {n: _start_index(params[n], grids[n]) for n in names}      # a Range's start: its nearest frame
+    # region: static form
     controls = {n: _grid_control(grids[n], text[n], by_index=True, start=starts[n]) for n in names}
     links = []
 

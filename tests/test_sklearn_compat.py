@@ -21,6 +21,7 @@ from mlbook import trees as T
 from mlbook.model_selection import KFold, cross_val_score
 from mlbook.nn import Perceptron
 from mlbook.svm import SVC
+from mlbook.unsupervised import PCA, GaussianAnomalyDetector, GaussianMixture, KMeans
 
 ESTIMATORS = [
     L.LinearRegression(), L.Ridge(), L.Lasso(), L.LogisticRegression(), L.SoftmaxRegression(),
@@ -29,6 +30,10 @@ ESTIMATORS = [
     T.RandomForestClassifier(n_estimators=5), T.RandomForestRegressor(n_estimators=5),
     T.AdaBoostClassifier(n_estimators=5), T.GradientBoostingRegressor(n_estimators=5),
     T.GradientBoostingClassifier(n_estimators=5), Perceptron(), SVC(),
+    KMeans(), PCA(), GaussianMixture(),
+    # with epsilon=None, predict and decision_function refuse to run until choose_epsilon(X_val, y_val)
+    # has set a threshold (by design), which a dozen checks need; a fixed epsilon passes them all
+    GaussianAnomalyDetector(epsilon=1e-3),
 ]
 
 _LOGITS = ("SoftmaxRegression.decision_function returns the K logits, one column per class, also for "

@@ -97,3 +97,16 @@ def test_cpu_and_cuda_agree():
     cpu, cuda = _one_step("cpu"), _one_step("cuda")
     for a, b in zip(cpu, cuda):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)  # float32, different kernels
+
+
+def test_integer_features_stay_token_ids_and_sequence_accuracy_counts_positions():
+    X = np.array([[1, 2, 3], [3, 2, 1]])
+    xb, yb = next(iter(training.make_loader(X, X[:, ::-1], batch_size=2, shuffle=False)))
+    assert xb.dtype == torch.int64 and yb.dtype == torch.int64
+
+    class Echo(torch.nn.Module):  # predicts every input token unchanged: logits (B, n_symbols, T)
+        def forward(self, tokens):
+            return torch.nn.functional.one_hot(tokens, 4).float().transpose(1, 2)
+
+    loader = training.make_loader(X, X[:, ::-1], batch_size=2, shuffle=False)
+    assert training.evaluate(Echo(), loader, device="cpu")["accuracy"] == pytest.approx(2 / 6)  # the middle tokens

@@ -22,18 +22,21 @@ def make_loader(X: Any, y: Any, *, batch_size: int = 64, shuffle: bool = True,
                 random_state: int | None = 0) -> "torch.utils.data.DataLoader":  # noqa: F821
     """Wrap arrays in a ``DataLoader`` of ``(x, y)`` batches.
 
-    Features become float32; integer labels become int64 (classification), float labels
-    float32 (regression). Shuffling uses a local generator seeded with ``random_state``.
+    Float features become float32 and integer features int64 (token ids for an embedding layer);
+    integer labels become int64 (classification, also one label per position of a sequence), float
+    labels float32 (regression). Shuffling uses a local generator seeded with ``random_state``.
     """
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
     check_positive(batch_size, "batch_size", integer=True)
-    X = as_float_array(X, "X")  # numeric, finite, non-empty (torch tensors are converted)
+    X_raw = np.asarray(X.detach().cpu() if hasattr(X, "detach") else X)
+    integer_X = X_raw.dtype.kind in "iu"
+    X = X_raw if integer_X else as_float_array(X, "X")  # numeric, finite, non-empty (torch tensors are converted)
     y = np.asarray(y.detach().cpu() if hasattr(y, "detach") else y)
-    if X.ndim < 2 or X.shape[0] != y.shape[0]:
+    if X.ndim < 2 or X.shape[0] != y.shape[0] or X.size == 0:
         raise ValueError(f"X must have one row per label: got X of shape {X.shape} and y of shape {y.shape}")
-    Xt = torch.as_tensor(X, dtype=torch.float32)
+    Xt = torch.as_tensor(X, dtype=torch.int64 if integer_X else torch.float32)
     yt = torch.as_tensor(y, dtype=torch.int64 if y.dtype.kind in "iub" else torch.float32)
     gen = torch.Generator().manual_seed(random_state) if random_state is not None else None
     return DataLoader(TensorDataset(Xt, yt), batch_size=batch_size, shuffle=shuffle, generator=gen)
@@ -51,7 +54,7 @@ def evaluate(model: "torch.nn.Module", loader: Any, loss_fn: Callable | None = N
     device = _default_device() if device is None else torch.device(device)
     loss_fn = torch.nn.functional.cross_entropy if loss_fn is None else loss_fn
     model.eval()
-    total, n, correct, classify = 0.0, 0, 0, False
+    total, n, correct, labels, classify = 0.0, 0, 0, 0, False
     with torch.no_grad():
         for xb, yb in loader:
             xb, yb = xb.to(device), yb.to(device)
@@ -61,11 +64,12 @@ def evaluate(model: "torch.nn.Module", loader: Any, loss_fn: Callable | None = N
             if _is_classification(yb):
                 classify = True
                 correct += int((out.argmax(dim=1) == yb).sum())
+                labels += yb.numel()
     if n == 0:
         raise ValueError("the loader yielded no samples")
     result = {"loss": total / n}
     if classify:
-        result["accuracy"] = correct / n
+        result["accuracy"] = correct / labels
     return result
 
 
@@ -85,7 +89,7 @@ def train_epoch(model: "torch.nn.Module", loader: Any, optimizer: "torch.optim.O
     loss_fn = torch.nn.functional.cross_entropy if loss_fn is None else loss_fn
     # region: training loop
     model.train()
-    total, n, correct, classify = 0.0, 0, 0, False
+    total, n, correct, labels, classify = 0.0, 0, 0, 0, False
     optimizer.zero_grad()
     n_batches = len(loader)
     for i, (xb, yb) in enumerate(loader):
@@ -100,10 +104,11 @@ def train_epoch(model: "torch.nn.Module", loader: Any, optimizer: "torch.optim.O
         n += len(yb)
         if _is_classification(yb):
             classify = True
-            correct += int((out.detach().argmax(dim=1) == yb).sum())
+            correct += int((out.detach().argmax(dim=1) == yb).sum())  # class axis 1, as cross_entropy's
+            labels += yb.numel()                                        # one label per sample or per position
     result = {"loss": total / n}
     if classify:
-        result["accuracy"] = correct / n
+        result["accuracy"] = correct / labels
     return result
     # endregion
 

@@ -36,6 +36,7 @@ def make_loader(X: Any, y: Any, *, batch_size: int = 64, shuffle: bool = True,
     y = np.asarray(y.detach().cpu() if hasattr(y, "detach") else y)
     if X.ndim < 2 or X.shape[0] != y.shape[0] or X.size == 0:
         raise ValueError(f"X must have one row per label: got X of shape {X.shape} and y of shape {y.shape}")
+    X, y = np.ascontiguousarray(X), np.ascontiguousarray(y)  # torch refuses views with negative strides (X[:, ::-1])
     Xt = torch.as_tensor(X, dtype=torch.int64 if integer_X else torch.float32)
     yt = torch.as_tensor(y, dtype=torch.int64 if y.dtype.kind in "iub" else torch.float32)
     gen = torch.Generator().manual_seed(random_state) if random_state is not None else None

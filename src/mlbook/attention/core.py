@@ -148,6 +148,8 @@ def nadaraya_watson(x_query: Any, x_train: Any, y_train: Any, bandwidth: float =
     if xt.shape != yt.shape:
         raise ValueError(f"x_train and y_train must have the same length, got {xt.shape} and {yt.shape}")
     check_positive(bandwidth, "bandwidth")
+    # region: kernel regression
     scores = -((xq[:, None] - xt[None, :]) ** 2) / (2 * bandwidth ** 2)  # (m, n): closer keys score higher
-    weights = _masked_softmax(scores, None)
-    return weights @ yt, weights
+    weights = _masked_softmax(scores, None)                                # each row sums to 1
+    return weights @ yt, weights                                           # a weighted average of the values
+    # endregion

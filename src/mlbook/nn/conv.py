@@ -57,11 +57,13 @@ def conv_output_size(n: int, kernel_size: int, stride: int = 1, padding: int = 0
                                  (padding, "padding", 0), (dilation, "dilation", 1)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
             raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
-    span = dilation * (kernel_size - 1) + 1
+    # region: output size
+    span = dilation * (kernel_size - 1) + 1          # inputs covered by one dilated kernel
     if span > n + 2 * padding:
         raise ValueError(f"the kernel spans {span} inputs (kernel_size={kernel_size}, dilation={dilation}) but the "
                          f"padded input has only {n + 2 * padding} (n={n}, padding={padding})")
-    return (n + 2 * padding - span) // stride + 1
+    return (n + 2 * padding - span) // stride + 1    # window starts 0, s, 2s, ... up to n + 2p - span
+    # endregion
 
 
 def _layer_geometry(layer: Any) -> tuple[int, int, int]:

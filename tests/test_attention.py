@@ -98,7 +98,8 @@ def test_bad_input_is_refused_with_a_clear_message(call, match):
 def test_multi_head_attention_equals_torch_with_the_same_weights():
     torch.manual_seed(0)
     ref = torch.nn.MultiheadAttention(32, 4, batch_first=True).double()
-    mine = A.MultiHeadAttention.from_torch(ref).double()
+    mine = A.MultiHeadAttention.from_torch(ref)
+    assert mine.q_proj.weight.dtype == torch.float64
     x, y = torch.randn(2, 7, 32, dtype=torch.float64), torch.randn(2, 5, 32, dtype=torch.float64)
     expected, expected_w = ref(x, y, y, average_attn_weights=False)
     out, w = mine(x, y, y, return_weights=True)
@@ -115,8 +116,9 @@ def test_blocks_equal_torch_layers(norm_first):
     torch.manual_seed(0)
     enc = torch.nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True, norm_first=norm_first).double().eval()
     dec = torch.nn.TransformerDecoderLayer(32, 4, 64, dropout=0.0, batch_first=True, norm_first=norm_first).double().eval()
-    my_enc = A.TransformerEncoderBlock.from_torch(enc).double().eval()
-    my_dec = A.TransformerDecoderBlock.from_torch(dec).double().eval()
+    my_enc = A.TransformerEncoderBlock.from_torch(enc).eval()  # float64 copies of float64 layers
+    my_dec = A.TransformerDecoderBlock.from_torch(dec).eval()
+    assert all(p.dtype == torch.float64 for p in [*my_enc.parameters(), *my_dec.parameters()])
     x, memory = torch.randn(3, 6, 32, dtype=torch.float64), torch.randn(3, 4, 32, dtype=torch.float64)
     causal = torch.tensor(A.causal_mask(6))
     torch.testing.assert_close(my_enc(x), enc(x), atol=1e-12, rtol=0)

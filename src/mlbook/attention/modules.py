@@ -111,6 +111,7 @@ class MultiHeadAttention(nn.Module):
             raise TypeError("from_torch expects a torch.nn.MultiheadAttention with equal query, key and value widths")
         d = mha.embed_dim
         new = cls(d, mha.num_heads, dropout=mha.dropout, bias=mha.in_proj_bias is not None)
+        new.to(device=mha.in_proj_weight.device, dtype=mha.in_proj_weight.dtype)  # no rounding of float64 weights
         with torch.no_grad():
             for i, proj in enumerate((new.q_proj, new.k_proj, new.v_proj)):
                 proj.weight.copy_(mha.in_proj_weight[i * d:(i + 1) * d])
@@ -179,6 +180,7 @@ class TransformerEncoderBlock(nn.Module):
         """A copy of a batch-first ``torch.nn.TransformerEncoderLayer`` with ReLU activation."""
         attn = MultiHeadAttention.from_torch(layer.self_attn)
         new = cls(attn.d_model, attn.n_heads, layer.linear1.out_features, layer.dropout.p, layer.norm_first)
+        new.to(device=layer.linear1.weight.device, dtype=layer.linear1.weight.dtype)
         new.self_attn = attn
         _copy_ffn(new.ffn, layer)
         new.norm1.load_state_dict(layer.norm1.state_dict())
@@ -226,6 +228,7 @@ class TransformerDecoderBlock(nn.Module):
         """A copy of a batch-first ``torch.nn.TransformerDecoderLayer`` with ReLU activation."""
         attn = MultiHeadAttention.from_torch(layer.self_attn)
         new = cls(attn.d_model, attn.n_heads, layer.linear1.out_features, layer.dropout.p, layer.norm_first)
+        new.to(device=layer.linear1.weight.device, dtype=layer.linear1.weight.dtype)
         new.self_attn = attn
         new.cross_attn = MultiHeadAttention.from_torch(layer.multihead_attn)
         _copy_ffn(new.ffn, layer)

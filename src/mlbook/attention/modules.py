@@ -135,9 +135,17 @@ def _check_block_args(d_model: int, n_heads: int, d_ff: int, dropout: Any) -> fl
     return _check_dropout(dropout)
 
 
-def _copy_ffn(ffn: _FeedForward, layer: nn.Module) -> None:
-    ffn[0].load_state_dict(layer.linear1.state_dict())
-    ffn[3].load_state_dict(layer.linear2.state_dict())
+def _block_from_torch(cls: type, layer: nn.Module, norms: tuple[str, ...]) -> nn.Module:
+    """A block of class ``cls`` holding copies of a torch layer's self-attention, feed-forward and norms."""
+    attn = MultiHeadAttention.from_torch(layer.self_attn)
+    new = cls(attn.d_model, attn.n_heads, layer.linear1.out_features, layer.dropout.p, layer.norm_first)
+    new.to(device=layer.linear1.weight.device, dtype=layer.linear1.weight.dtype)
+    new.self_attn = attn
+    new.ffn[0].load_state_dict(layer.linear1.state_dict())
+    new.ffn[3].load_state_dict(layer.linear2.state_dict())
+    for name in norms:
+        getattr(new, name).load_state_dict(getattr(layer, name).state_dict())
+    return new
 
 
 class TransformerEncoderBlock(nn.Module):
@@ -178,14 +186,7 @@ class TransformerEncoderBlock(nn.Module):
     @classmethod
     def from_torch(cls, layer: nn.TransformerEncoderLayer) -> "TransformerEncoderBlock":
         """A copy of a batch-first ``torch.nn.TransformerEncoderLayer`` with ReLU activation."""
-        attn = MultiHeadAttention.from_torch(layer.self_attn)
-        new = cls(attn.d_model, attn.n_heads, layer.linear1.out_features, layer.dropout.p, layer.norm_first)
-        new.to(device=layer.linear1.weight.device, dtype=layer.linear1.weight.dtype)
-        new.self_attn = attn
-        _copy_ffn(new.ffn, layer)
-        new.norm1.load_state_dict(layer.norm1.state_dict())
-        new.norm2.load_state_dict(layer.norm2.state_dict())
-        return new
+        return _block_from_torch(cls, layer, ("norm1", "norm2"))
 
 
 class TransformerDecoderBlock(nn.Module):
@@ -226,12 +227,6 @@ class TransformerDecoderBlock(nn.Module):
     @classmethod
     def from_torch(cls, layer: nn.TransformerDecoderLayer) -> "TransformerDecoderBlock":
         """A copy of a batch-first ``torch.nn.TransformerDecoderLayer`` with ReLU activation."""
-        attn = MultiHeadAttention.from_torch(layer.self_attn)
-        new = cls(attn.d_model, attn.n_heads, layer.linear1.out_features, layer.dropout.p, layer.norm_first)
-        new.to(device=layer.linear1.weight.device, dtype=layer.linear1.weight.dtype)
-        new.self_attn = attn
+        new = _block_from_torch(cls, layer, ("norm1", "norm2", "norm3"))
         new.cross_attn = MultiHeadAttention.from_torch(layer.multihead_attn)
-        _copy_ffn(new.ffn, layer)
-        for mine, theirs in ((new.norm1, layer.norm1), (new.norm2, layer.norm2), (new.norm3, layer.norm3)):
-            mine.load_state_dict(theirs.state_dict())
         return new

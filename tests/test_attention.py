@@ -65,6 +65,28 @@ def test_nadaraya_watson_is_a_weighted_average():
     np.testing.assert_allclose(w.sum(axis=1), 1.0)
 
 
+def test_additive_attention_equals_a_loop_and_torch_autograd_through_it():
+    rng = np.random.default_rng(0)
+    q, k, v = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 5, 6)), rng.normal(size=(2, 5, 2))
+    W_q, W_k, w_v = rng.normal(size=(7, 4)), rng.normal(size=(7, 6)), rng.normal(size=7)
+    mask = np.ones((3, 5), bool)
+    mask[0, 3:] = False
+    out, w = A.additive_attention(q, k, v, W_q, W_k, w_v, mask=mask)
+    for b in range(2):
+        for i in range(3):
+            s = np.array([w_v @ np.tanh(W_q @ q[b, i] + W_k @ k[b, j]) for j in range(5)])
+            s = np.where(mask[i], s, -np.inf)
+            a = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
+            np.testing.assert_allclose(w[b, i], a, atol=1e-14)
+            np.testing.assert_allclose(out[b, i], a @ v[b], atol=1e-13)
+    assert (w[:, 0, 3:] == 0).all()
+    # the same computation in torch
+    t = [torch.tensor(a) for a in (q, k, v, W_q, W_k, w_v)]
+    scores = torch.tanh((t[0] @ t[3].T)[:, :, None] + (t[1] @ t[4].T)[:, None]) @ t[5]
+    scores = scores.masked_fill(~torch.tensor(mask), float("-inf"))
+    np.testing.assert_allclose(out, (torch.softmax(scores, -1) @ t[2]).numpy(), atol=1e-13)
+
+
 @pytest.mark.parametrize("call,match", [
     (lambda: A.scaled_dot_product_attention(np.ones((3, 4)), np.ones((3, 5)), np.ones((3, 5))), "width"),
     (lambda: A.scaled_dot_product_attention(np.ones((3, 4)), np.ones((3, 4)), np.ones((2, 4))), "as many"),
@@ -74,6 +96,10 @@ def test_nadaraya_watson_is_a_weighted_average():
     (lambda: A.scaled_dot_product_attention(np.ones((2, 4)), np.ones((2, 4)), np.ones((2, 4)),
                                             np.array([[True, False], [False, False]])), "no key"),
     (lambda: A.scaled_dot_product_attention(np.full((2, 4), np.nan), np.ones((2, 4)), np.ones((2, 4))), "NaN|nan|finite"),
+    (lambda: A.additive_attention(np.ones((3, 4)), np.ones((5, 6)), np.ones((4, 2)), np.ones((7, 4)),
+                                  np.ones((7, 6)), np.ones(7)), "as many"),
+    (lambda: A.additive_attention(np.ones((3, 4)), np.ones((5, 6)), np.ones((5, 2)), np.ones((7, 6)),
+                                  np.ones((7, 6)), np.ones(7)), "W_q must have shape"),
     (lambda: A.causal_mask(0), "T"),
     (lambda: A.padding_mask(np.array([0, 2]), 3), "lengths"),
     (lambda: A.positional_encoding(10, 7), "even"),

@@ -1,6 +1,6 @@
 """Attention and transformers (chapter 10).
 
-* :mod:`~mlbook.attention.core` (NumPy): :func:`scaled_dot_product_attention`, :func:`causal_mask`,
+* :mod:`~mlbook.attention.core` (NumPy): :func:`scaled_dot_product_attention`, :func:`additive_attention`, :func:`causal_mask`,
   :func:`padding_mask`, :func:`positional_encoding` and :func:`nadaraya_watson` (kernel regression
   written as attention).
 * :mod:`~mlbook.attention.modules` (PyTorch, batch first): :class:`MultiHeadAttention`,
@@ -16,14 +16,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .core import causal_mask, nadaraya_watson, padding_mask, positional_encoding, scaled_dot_product_attention
+from .core import additive_attention, causal_mask, nadaraya_watson, padding_mask, positional_encoding, scaled_dot_product_attention
 from .tasks import make_sequence_task
 
 _TORCH_NAMES = {"MultiHeadAttention": "modules", "TransformerEncoderBlock": "modules",
                 "TransformerDecoderBlock": "modules", "TinyTransformer": "models",
                 "sequence_accuracy": "models"}
 
-__all__ = ["scaled_dot_product_attention", "causal_mask", "padding_mask", "positional_encoding", "nadaraya_watson",
+__all__ = ["scaled_dot_product_attention", "additive_attention", "causal_mask", "padding_mask", "positional_encoding", "nadaraya_watson",
            "make_sequence_task", *_TORCH_NAMES]
 
 

@@ -13,8 +13,8 @@ import numpy as np
 
 from ..validation import as_float_array, check_positive
 
-__all__ = ["scaled_dot_product_attention", "causal_mask", "padding_mask", "positional_encoding",
-           "nadaraya_watson"]
+__all__ = ["scaled_dot_product_attention", "additive_attention", "causal_mask", "padding_mask",
+           "positional_encoding", "nadaraya_watson"]
 
 
 def _masked_softmax(scores: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
@@ -77,6 +77,52 @@ def scaled_dot_product_attention(q: Any, k: Any, v: Any, mask: Any = None) -> tu
     m = None if mask is None else _as_mask(mask, scores.shape)
     weights = _masked_softmax(scores, m)                           # each row sums to 1
     return weights @ v, weights                                    # (..., T_q, d_v)
+    # endregion
+
+
+def additive_attention(q: Any, k: Any, v: Any, W_q: Any, W_k: Any, w_v: Any,
+                       mask: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Additive attention (Bahdanau, Cho & Bengio, 2015): scores ``w_vᵀ tanh(W_q q + W_k k)``.
+
+    .. math:: a(\mathbf q, \mathbf k) = \mathbf w_v^\top \tanh(\mathbf W_q \mathbf q + \mathbf W_k \mathbf k),
+              \qquad \text{output}_i = \sum_j \operatorname{softmax}_j\big(a(\mathbf q_i, \mathbf k_j)\big)\, \mathbf v_j .
+
+    Unlike the dot product, queries and keys may have different widths; the score is a one-hidden-layer
+    network of width ``d_a`` with ``d_a (d_q + d_k + 1)`` parameters, and it is not a matrix product:
+    the tanh sits between the query and the key, so an ``(..., T_q, T_k, d_a)`` intermediate is built.
+
+    Parameters
+    ----------
+    q : array of shape (..., T_q, d_q)
+    k : array of shape (..., T_k, d_k)
+    v : array of shape (..., T_k, d_v)
+    W_q : array of shape (d_a, d_q) ; W_k : array of shape (d_a, d_k) ; w_v : array of shape (d_a,)
+    mask : bool array broadcastable to (..., T_q, T_k), optional
+        True where query i may attend to key j.
+
+    Returns
+    -------
+    output : array of shape (..., T_q, d_v)
+    weights : array of shape (..., T_q, T_k), each row a probability vector.
+    """
+    q, k, v = as_float_array(q, "q"), as_float_array(k, "k"), as_float_array(v, "v")
+    W_q, W_k = as_float_array(W_q, "W_q", ndim=2), as_float_array(W_k, "W_k", ndim=2)
+    w_v = as_float_array(w_v, "w_v", ndim=1)
+    for name, a in (("q", q), ("k", k), ("v", v)):
+        if a.ndim < 2:
+            raise ValueError(f"{name} must have shape (..., T, d), got {a.shape}")
+    if k.shape[-2] != v.shape[-2]:
+        raise ValueError(f"keys and values must be as many: k has {k.shape[-2]}, v has {v.shape[-2]}")
+    d_a = w_v.shape[0]
+    if W_q.shape != (d_a, q.shape[-1]) or W_k.shape != (d_a, k.shape[-1]):
+        raise ValueError(f"W_q must have shape (d_a, d_q) = ({d_a}, {q.shape[-1]}) and W_k (d_a, d_k) = "
+                         f"({d_a}, {k.shape[-1]}), got {W_q.shape} and {W_k.shape}")
+    # region: additive
+    hidden = np.tanh((q @ W_q.T)[..., :, None, :] + (k @ W_k.T)[..., None, :, :])  # (..., T_q, T_k, d_a)
+    scores = hidden @ w_v                                                          # (..., T_q, T_k)
+    m = None if mask is None else _as_mask(mask, scores.shape)
+    weights = _masked_softmax(scores, m)                                           # each row sums to 1
+    return weights @ v, weights                                                    # (..., T_q, d_v)
     # endregion
 
 

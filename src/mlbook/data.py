@@ -138,3 +138,30 @@ def make_moons(n_samples: int = 200, *, noise: float = 0.1, random_state: int | 
     X = X + noise * rng.normal(size=X.shape)
     order = rng.permutation(n_samples)
     return X[order], y[order]
+
+
+def ring_centers(n_modes: int = 8, radius: float = 2.0) -> np.ndarray:
+    """The ``n_modes`` points ``radius · (cos 2πk/n_modes, sin 2πk/n_modes)``, k = 0, …, n_modes − 1."""
+    check_positive(n_modes, "n_modes", integer=True)
+    check_positive(radius, "radius")
+    angles = 2 * np.pi * np.arange(int(n_modes)) / int(n_modes)
+    return radius * np.c_[np.cos(angles), np.sin(angles)]
+
+
+def make_gaussian_ring(n_samples: int = 1000, *, n_modes: int = 8, radius: float = 2.0, std: float = 0.05,
+                       random_state: int | None = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A mixture of ``n_modes`` equally likely Gaussians with covariance ``std² I`` on a circle.
+
+    The modes sit at :func:`ring_centers` (angles 2πk/n_modes on a circle of the given radius); the
+    standard test of mode collapse for GANs (Metz et al., 2017). Returns the samples (n_samples, 2) and
+    the index of the mode each came from. Samples are spread as evenly as possible over the modes.
+    """
+    check_positive(n_samples, "n_samples", integer=True)
+    check_positive(std, "std")
+    centers = ring_centers(n_modes, radius)
+    rng = np.random.default_rng(random_state)
+    y = np.arange(int(n_samples)) % int(n_modes)
+    rng.shuffle(y)
+    X = centers[y] + std * rng.normal(size=(int(n_samples), 2))
+    return X, y
+

@@ -1,0 +1,32 @@
+"""Generative adversarial networks (chapter 11).
+
+* :mod:`~mlbook.gan.core` (NumPy): :func:`optimal_discriminator`, :func:`gan_value`,
+  :func:`wasserstein_1d`, :func:`frechet_distance`, :func:`spectral_norm` and :func:`mode_coverage`.
+* :mod:`~mlbook.gan.modules` (PyTorch): :class:`MLPGenerator`, :class:`MLPCritic`,
+  :class:`DigitsGenerator`, :class:`DigitsCritic` and :func:`gradient_penalty`.
+* :mod:`~mlbook.gan.training` (PyTorch): :func:`gan_losses` and :func:`train_gan`.
+
+The NumPy functions import without torch; the PyTorch names import torch when first used.
+The 2-D data of the chapter come from :func:`mlbook.data.make_gaussian_ring`.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .core import frechet_distance, gan_value, mode_coverage, optimal_discriminator, spectral_norm, wasserstein_1d
+
+_TORCH_NAMES = {"MLPGenerator": "modules", "MLPCritic": "modules", "DigitsGenerator": "modules",
+                "DigitsCritic": "modules", "gradient_penalty": "modules", "gan_losses": "training",
+                "train_gan": "training"}
+
+__all__ = ["optimal_discriminator", "gan_value", "wasserstein_1d", "frechet_distance", "spectral_norm",
+           "mode_coverage", *_TORCH_NAMES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TORCH_NAMES:
+        value = getattr(importlib.import_module(f".{_TORCH_NAMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -212,3 +212,11 @@ def test_inputs_and_op_are_public_and_read_only():
     position = {id(v): i for i, v in enumerate(order)}
     assert all(position[id(inp)] < position[id(v)] for v in order for inp in v.inputs)
     assert order[-1] is y and len(order) == 5
+
+
+def test_inputs_are_keyword_only():
+    a, b = Value(1.0), Value(2.0)
+    with pytest.raises(TypeError):
+        Value(1.0, (a, b))                   # would silently build a node without a backward rule
+    c = a * b
+    assert c.inputs == (a, b) and c.op == "*"

@@ -104,3 +104,39 @@ def test_the_chapter_shows_newtons_loop_through_a_marked_region():
     shown = source_text(newton, "newton step")
     assert shown.startswith("for t in range(steps):")
     assert "np.linalg.solve(H, g)" in shown and "x = x - lr * step" in shown
+
+
+def test_damped_newton_descends_where_pure_newton_climbs_to_a_saddle():
+    from mlbook.optim import damped_newton
+    f = lambda v: v[0] ** 2 - v[1] ** 2 + 0.25 * v[1] ** 4          # noqa: E731  saddle at 0, minima at y = ±√2
+    g = lambda v: np.array([2 * v[0], -2 * v[1] + v[1] ** 3])        # noqa: E731
+    H = lambda v: np.diag([2.0, -2 + 3 * v[1] ** 2])                 # noqa: E731
+    start = [0.5, 0.3]
+    pure = newton(g, H, start, 20)
+    np.testing.assert_allclose(pure[-1], [0.0, 0.0], atol=1e-10)     # pure Newton converges to the saddle
+    path, t = damped_newton(f, g, H, start, 50, tol=1e-20)
+    np.testing.assert_allclose(np.abs(path[-1]), [0.0, np.sqrt(2)], atol=1e-8)   # one of the two minima
+    fs = [f(p) for p in path]
+    assert all(b < a for a, b in zip(fs, fs[1:]))                   # every step decreases f
+
+
+def test_damped_newton_on_rosenbrock_takes_full_steps_at_the_end():
+    from scipy.optimize import rosen, rosen_der, rosen_hess
+    from mlbook.optim import damped_newton
+    path, t = damped_newton(rosen, rosen_der, rosen_hess, [-1.2, 1.0], 100, tol=1e-24)
+    np.testing.assert_allclose(path[-1], [1.0, 1.0], atol=1e-10)
+    assert t[-3:].tolist() == [1.0, 1.0, 1.0] and len(t) < 40
+    assert (np.diff([rosen(p) for p in path]) < 0).all()
+
+
+def test_damped_newton_refuses_bad_input():
+    from mlbook.optim import damped_newton
+    f, g, H = (lambda v: float(v @ v)), (lambda v: 2 * v), (lambda v: 2 * np.eye(2))
+    with pytest.raises(ValueError, match="alpha"):
+        damped_newton(f, g, H, [1.0, 1.0], 5, alpha=0.7)
+    with pytest.raises(ValueError, match="beta"):
+        damped_newton(f, g, H, [1.0, 1.0], 5, beta=1.0)
+    with pytest.raises(TypeError, match="f must be callable"):
+        damped_newton(None, g, H, [1.0, 1.0], 5)
+    with pytest.raises(FloatingPointError, match="line search"):
+        damped_newton(f, lambda v: -2 * v, H, [1.0, 1.0], 5)       # a gradient that does not match f

@@ -61,7 +61,7 @@ class Value:
 
     __array_ufunc__ = None  # numpy scalars defer to Value's reflected operators
 
-    def __init__(self, data: Number, _children: tuple["Value", ...] = (), _op: str = "") -> None:
+    def __init__(self, data: Number, *, _inputs: tuple["Value", ...] = (), _op: str = "") -> None:
         if isinstance(data, Value):
             raise TypeError("Value(data) needs a number, got a Value; use the Value itself")
         if not _is_number(data):
@@ -72,7 +72,7 @@ class Value:
         self.data = data
         self.grad = 0.0
         self._backward: Callable[[], None] = lambda: None
-        self._prev = tuple(_children)
+        self._prev = tuple(_inputs)  # keyword-only: Value(1.0, (a, b)) is refused
         self._op = _op
 
     @property
@@ -101,7 +101,7 @@ class Value:
     # -------------------------------------------------------------- primitives
     def __add__(self, other: Any) -> "Value":
         other = self._lift(other, "+")
-        out = Value(self.data + other.data, (self, other), "+")
+        out = Value(self.data + other.data, _inputs=(self, other), _op="+")
 
         def _backward() -> None:  # d(a+b)/da = 1, d(a+b)/db = 1
             self.grad += out.grad
@@ -111,7 +111,7 @@ class Value:
 
     def __mul__(self, other: Any) -> "Value":
         other = self._lift(other, "*")
-        out = Value(self.data * other.data, (self, other), "*")
+        out = Value(self.data * other.data, _inputs=(self, other), _op="*")
 
         def _backward() -> None:  # d(ab)/da = b, d(ab)/db = a
             self.grad += other.data * out.grad
@@ -128,7 +128,7 @@ class Value:
             raise ZeroDivisionError(f"0 ** {k:g} is undefined (division by zero)")
         if self.data < 0 and not k.is_integer():
             raise ValueError(f"({self.data:g}) ** {k:g} is not a real number (negative base, fractional exponent)")
-        out = Value(self.data ** k, (self,), f"**{k:g}")
+        out = Value(self.data ** k, _inputs=(self,), _op=f"**{k:g}")
 
         def _backward() -> None:  # d(a^k)/da = k a^(k-1)
             if k == 0.0:  # a^0 = 1 is constant
@@ -145,7 +145,7 @@ class Value:
             value = math.exp(self.data)
         except OverflowError:
             raise OverflowError(f"exp({self.data:g}) overflows a float") from None
-        out = Value(value, (self,), "exp")
+        out = Value(value, _inputs=(self,), _op="exp")
 
         def _backward() -> None:  # d(e^a)/da = e^a
             self.grad += out.data * out.grad
@@ -156,7 +156,7 @@ class Value:
         """Natural logarithm; refuses non-positive input."""
         if self.data <= 0:
             raise ValueError(f"log is defined only for positive numbers, got {self.data:g}")
-        out = Value(math.log(self.data), (self,), "log")
+        out = Value(math.log(self.data), _inputs=(self,), _op="log")
 
         def _backward() -> None:  # d(ln a)/da = 1/a
             self.grad += out.grad / self.data
@@ -166,7 +166,7 @@ class Value:
     def tanh(self) -> "Value":
         """Hyperbolic tangent."""
         t = math.tanh(self.data)
-        out = Value(t, (self,), "tanh")
+        out = Value(t, _inputs=(self,), _op="tanh")
 
         def _backward() -> None:  # d(tanh a)/da = 1 - tanh(a)^2
             self.grad += (1.0 - t * t) * out.grad
@@ -175,7 +175,7 @@ class Value:
 
     def relu(self) -> "Value":
         """max(0, self); its derivative at 0 is taken as 0 (as in PyTorch)."""
-        out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
+        out = Value(self.data if self.data > 0 else 0.0, _inputs=(self,), _op="relu")
 
         def _backward() -> None:  # d(relu a)/da = 1 if a > 0 else 0
             self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
@@ -186,7 +186,7 @@ class Value:
         """Logistic sigmoid 1 / (1 + e^(-self)), computed without overflow."""
         a = self.data
         s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
-        out = Value(s, (self,), "sigmoid")
+        out = Value(s, _inputs=(self,), _op="sigmoid")
 
         def _backward() -> None:  # d(sigma a)/da = sigma (1 - sigma)
             self.grad += s * (1.0 - s) * out.grad

@@ -22,12 +22,18 @@ def default_step(method: str = "central", x: Any = 0.0) -> np.ndarray | float:
 
     ``sqrt(eps)`` for one-sided differences (error O(h)), ``eps ** (1/3)`` for central
     differences (error O(h^2)), scaled by ``max(1, |x|)`` so that ``x + h`` differs from ``x``.
+    The step is then replaced by ``(x + h) - x``, the step that floating point actually takes, so
+    that the difference quotient divides by the true distance between the two points (Nocedal &
+    Wright, 2006, section 8.1; Press et al., *Numerical Recipes*, section 5.7). Elementwise for arrays.
     """
     if method not in _METHODS:
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     power = 1 / 3 if method == "central" else 1 / 2
-    scale = np.maximum(1.0, np.abs(np.asarray(x, dtype=np.float64)))
-    h = EPS ** power * scale
+    x = np.asarray(x, dtype=np.float64)
+    h = EPS ** power * np.maximum(1.0, np.abs(x))
+    # region: representable step
+    h = (x + h) - x          # exactly representable: x + h lies exactly h away from x
+    # endregion
     return float(h) if np.ndim(h) == 0 else h
 
 
@@ -67,8 +73,11 @@ def numerical_derivative(f: Callable[[Any], Any], x: Any, h: float | None = None
         \\text{backward: } \\frac{f(x)-f(x-h)}{h}, \\qquad
         \\text{central: } \\frac{f(x+h)-f(x-h)}{2h}.
 
-    The one-sided formulas have truncation error :math:`\\tfrac{h}{2} f''(x)`, the central one
-    :math:`\\tfrac{h^2}{6} f'''(x)`; round-off adds about :math:`\\epsilon |f| / h`.
+    To leading order the truncation errors are :math:`+\\tfrac{h}{2} f''(x)` (forward),
+    :math:`-\\tfrac{h}{2} f''(x)` (backward) and :math:`\\tfrac{h^2}{6} f'''(x)` (central). If each
+    value of f carries a relative rounding error of at most :math:`\\epsilon`, round-off adds at most
+    about :math:`2\\epsilon |f(x)| / h` to a one-sided quotient and :math:`\\epsilon |f(x)| / h` to the
+    central one (Chapter 1, "Derivatives").
     """
     _check_callable(f)
     if method not in _METHODS:
@@ -142,9 +151,11 @@ def numerical_jacobian(f: Callable[[np.ndarray], Any], x: Any, h: float | None =
     ----------
     f : callable
         ``f(x)`` returns an array of shape (m,) (a scalar counts as m = 1).
-    x : array-like of shape (n,)
+    x : array-like of any shape, e.g. (n,)
+        The derivatives are taken with respect to the entries of ``x`` in C order (``x.ravel()``),
+        so n = ``x.size``; ``f`` is called with arrays of the shape of ``x``.
     h : float, optional
-        The step (> 0); default ``eps ** (1/3) * max(1, |x_j|)``.
+        The step (> 0); default ``eps ** (1/3) * max(1, |x_j|)`` per coordinate (:func:`default_step`).
 
     Returns
     -------
@@ -152,16 +163,17 @@ def numerical_jacobian(f: Callable[[np.ndarray], Any], x: Any, h: float | None =
         Row i is the gradient of output i: :math:`J_{ij} = \\partial f_i / \\partial x_j`.
     """
     _check_callable(f)
-    x = as_float_array(x, "x", ndim=1)
+    x = as_float_array(x, "x")
     if h is not None:
         _check_step(h)
-    steps = np.atleast_1d(default_step("central", x)) if h is None else np.full(x.shape, float(h))
+    flat = x.reshape(-1)
+    steps = np.atleast_1d(default_step("central", flat)) if h is None else np.full(flat.shape, float(h))
     columns = []
-    for j in range(x.size):
-        e = np.zeros_like(x)
+    for j in range(flat.size):
+        e = np.zeros_like(flat)
         e[j] = steps[j]
-        plus = np.atleast_1d(np.asarray(f(x + e), dtype=np.float64))
-        minus = np.atleast_1d(np.asarray(f(x - e), dtype=np.float64))
+        plus = np.atleast_1d(np.asarray(f((flat + e).reshape(x.shape)), dtype=np.float64))
+        minus = np.atleast_1d(np.asarray(f((flat - e).reshape(x.shape)), dtype=np.float64))
         if plus.ndim != 1:
             raise ValueError(f"f must return a vector of shape (m,), got shape {plus.shape}")
         columns.append((plus - minus) / (2 * steps[j]))
@@ -174,37 +186,50 @@ def hessian(f: Callable[[np.ndarray], Any], x: Any, h: float | None = None) -> n
     Parameters
     ----------
     f : callable
-        ``f(x) -> float`` for ``x`` of shape (n,).
-    x : array-like of shape (n,)
+        ``f(x) -> float`` for ``x`` of the shape given.
+    x : array-like of any shape, e.g. (n,)
+        The derivatives are taken with respect to the entries of ``x`` in C order (``x.ravel()``).
     h : float, optional
-        The step (> 0); default ``eps ** (1/4) * max(1, |x|)``, which balances the O(h^2)
-        truncation error against the O(eps / h^2) round-off of a second difference.
+        One step (> 0) for every coordinate. Default, per coordinate:
+        ``h_i = eps ** (1/4) * max(1, |x_i|)``, made exactly representable as in
+        :func:`default_step`; it balances the O(h^2) truncation error against the O(eps / h^2)
+        round-off of a second difference.
 
     Returns
     -------
-    ndarray of shape (n, n), symmetric
+    ndarray of shape (x.size, x.size), symmetric
 
     Notes
     -----
     .. math::
 
-        H_{ij} \\approx \\frac{f(x+he_i+he_j) - f(x+he_i-he_j) - f(x-he_i+he_j) + f(x-he_i-he_j)}{4h^2}.
+        H_{ij} \\approx \\frac{f(x+h_ie_i+h_je_j) - f(x+h_ie_i-h_je_j) - f(x-h_ie_i+h_je_j)
+        + f(x-h_ie_i-h_je_j)}{4h_ih_j}.
 
-    On the diagonal (i = j) this is the second difference of f along e_i with step 2h.
+    On the diagonal (i = j) this is the second difference of f along e_i with step 2h_i.
     """
     _check_callable(f)
-    x = as_float_array(x, "x", ndim=1)
+    x = as_float_array(x, "x")
+    flat = x.reshape(-1)
     if h is None:
-        h = EPS ** 0.25 * max(1.0, float(np.max(np.abs(x))))
+        steps = EPS ** 0.25 * np.maximum(1.0, np.abs(flat))
+        steps = (flat + steps) - flat
     else:
         _check_step(h)
-    n = x.size
+        steps = np.full(flat.shape, float(h))
+    n = flat.size
+
+    def at(z: np.ndarray) -> float:
+        return _scalar_output(f, z.reshape(x.shape))
+
     H = np.empty((n, n))
-    eye = np.eye(n) * h
     for i in range(n):
+        ei = np.zeros(n)
+        ei[i] = steps[i]
         for j in range(i, n):
-            ei, ej = eye[i], eye[j]
-            H[i, j] = (_scalar_output(f, x + ei + ej) - _scalar_output(f, x + ei - ej)
-                       - _scalar_output(f, x - ei + ej) + _scalar_output(f, x - ei - ej)) / (4 * h * h)
+            ej = np.zeros(n)
+            ej[j] = steps[j]
+            H[i, j] = (at(flat + ei + ej) - at(flat + ei - ej)
+                       - at(flat - ei + ej) + at(flat - ei - ej)) / (4 * steps[i] * steps[j])
             H[j, i] = H[i, j]
     return H

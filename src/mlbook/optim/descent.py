@@ -101,7 +101,10 @@ def newton(grad: Callable[[np.ndarray], Any], hess: Callable[[np.ndarray], Any],
     .. math:: x_{t+1} = x_t - \\eta H(x_t)^{-1} \\nabla f(x_t),
 
     computed by solving H d = grad rather than inverting H. On a quadratic with eta = 1 it
-    reaches the minimiser in one step. A singular Hessian raises ``numpy.linalg.LinAlgError``.
+    reaches the minimiser in one step. An exactly singular Hessian raises
+    ``numpy.linalg.LinAlgError``; a nearly singular one gives a huge step, and an indefinite one a
+    step towards a saddle or a maximum, both without warning: the pure method has no safeguard.
+    :func:`damped_newton` adds a descent check and a line search.
     """
     for fn, name in ((grad, "grad"), (hess, "hess")):
         if not callable(fn):
@@ -114,6 +117,9 @@ def newton(grad: Callable[[np.ndarray], Any], hess: Callable[[np.ndarray], Any],
     path[0] = x
     # region: newton step
     for t in range(steps):
+        if not np.isfinite(x).all():  # a huge step overflowed: the rest of the path stays non-finite
+            path[t + 1:] = x
+            break
         g = _call_vector(grad, x, "grad")
         H = np.asarray(hess(x.copy()), dtype=np.float64)
         if dim == 1 and H.size == 1:  # a 1-D problem may return its second derivative as a number
@@ -126,7 +132,109 @@ def newton(grad: Callable[[np.ndarray], Any], hess: Callable[[np.ndarray], Any],
             raise np.linalg.LinAlgError(
                 f"the Hessian is singular at step {t} (x = {x}); Newton's step is undefined there. "
                 "Start elsewhere or use gradient descent") from None
-        x = x - lr * step
+        with np.errstate(over="ignore", invalid="ignore"):
+            x = x - lr * step
         path[t + 1] = x
     # endregion
     return path
+
+
+def _hessian_at(hess: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+    H = np.asarray(hess(x.copy()), dtype=np.float64)
+    if x.size == 1 and H.size == 1:
+        H = H.reshape(1, 1)
+    if H.shape != (x.size, x.size):
+        raise ValueError(f"hess(x) must return an array of shape ({x.size}, {x.size}), got shape {H.shape}")
+    return H
+
+
+def damped_newton(f: Callable[[np.ndarray], Any], grad: Callable[[np.ndarray], Any],
+                  hess: Callable[[np.ndarray], Any], x0: Any, steps: int, *, alpha: float = 0.25,
+                  beta: float = 0.5, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Newton's method with a descent check and a backtracking line search; every iterate and step size.
+
+    Parameters
+    ----------
+    f, grad, hess : callables
+        The function, its gradient (shape (dim,)) and its Hessian (shape (dim, dim)).
+    x0 : float or array-like of shape (dim,)
+    steps : int
+        The largest number of updates (>= 0).
+    alpha : float in (0, 1/2), default 0.25
+        The sufficient-decrease constant of the Armijo condition.
+    beta : float in (0, 1), default 0.5
+        The factor by which the step size shrinks while the condition fails.
+    tol : float, default 0
+        Stop early when the Newton decrement squared, :math:`\lambda^2 = -\nabla f^\top d`, falls
+        to ``tol`` or below (Boyd & Vandenberghe's stopping rule; with 0 every step is taken unless
+        the gradient is exactly 0).
+
+    Returns
+    -------
+    path : ndarray of shape (n_steps + 1, dim)
+    step_sizes : ndarray of shape (n_steps,)
+        The step size t that the line search accepted at each update (1 is a full Newton step).
+
+    Notes
+    -----
+    The direction is the Newton step :math:`d = -H^{-1} \nabla f` when it points downhill
+    (:math:`\nabla f^\top d < 0`, true whenever H is positive definite) and the steepest-descent
+    direction :math:`-\nabla f` otherwise (H singular, or indefinite with an uphill Newton step).
+    The step size starts at t = 1 and is multiplied by ``beta`` until
+
+    .. math:: f(x + t d) \le f(x) + \alpha\, t\, \nabla f(x)^\top d .
+
+    This is Algorithm 9.5 of Boyd & Vandenberghe (2004, section 9.5) with the fallback direction
+    added. Every step decreases f, so the method cannot be attracted to a saddle or a maximum the way
+    pure Newton can; near a minimiser with positive definite Hessian the full step t = 1 passes the
+    test and the convergence is quadratic again.
+    """
+    for fn, name in ((f, "f"), (grad, "grad"), (hess, "hess")):
+        if not callable(fn):
+            raise TypeError(f"{name} must be callable, got {type(fn).__name__}")
+    if not 0 < alpha < 0.5:
+        raise ValueError(f"alpha must lie in (0, 1/2), got {alpha}")
+    if not 0 < beta < 1:
+        raise ValueError(f"beta must lie in (0, 1), got {beta}")
+    check_positive(tol, "tol", strict=False)
+    steps = _check_steps(steps)
+    x = _start(x0)
+
+    def value(z: np.ndarray) -> float:
+        with np.errstate(over="ignore", invalid="ignore"):
+            v = np.asarray(f(z.copy()), dtype=np.float64)
+        if v.size != 1:
+            raise ValueError(f"f(x) must return a number, got shape {v.shape}")
+        return float(v.reshape(()))
+
+    path, sizes = [x.copy()], []
+    fx = value(x)
+    if not np.isfinite(fx):
+        raise ValueError(f"f is not finite at the starting point (f(x0) = {fx})")
+    # region: damped newton step
+    for _ in range(steps):
+        g = _call_vector(grad, x, "grad")
+        try:
+            d = -np.linalg.solve(_hessian_at(hess, x), g)
+        except np.linalg.LinAlgError:
+            d = -g                                   # singular H: no Newton step
+        slope = float(g @ d)
+        if not np.isfinite(slope) or slope >= 0:     # not a descent direction: H is not positive definite
+            d, slope = -g, -float(g @ g)
+        if -slope <= tol:                            # the Newton decrement is (nearly) zero: stop
+            break
+        t = 1.0
+        while True:                                  # backtracking until sufficient decrease
+            x_new = x + t * d
+            if np.array_equal(x_new, x):             # the step underflowed: no decrease was found
+                raise FloatingPointError("the line search found no decrease along a descent direction: "
+                                         "grad does not match f, or f is not smooth here")
+            f_new = value(x_new)
+            if np.isfinite(f_new) and f_new <= fx + alpha * t * slope:
+                break
+            t *= beta
+        x, fx = x_new, f_new
+        path.append(x.copy())
+        sizes.append(t)
+    # endregion
+    return np.array(path), np.array(sizes)

@@ -80,3 +80,17 @@ def test_encode_classes_sorts_and_refuses_one_class():
     assert classes.tolist() == ["cat", "dog"] and idx.tolist() == [1, 0, 1]
     with pytest.raises(ValueError, match="Model needs at least 2 classes"):
         v.encode_classes(np.array([3, 3]), "Model")
+
+
+def test_importing_the_package_does_not_load_scikit_learn_or_scipy():
+    """Start-up time: notebooks that never fit an estimator do not pay for scikit-learn and SciPy."""
+    import subprocess
+    import sys
+
+    code = ("import sys, mlbook, mlbook.data, mlbook.check, mlbook.attention, mlbook.gan, mlbook.calculus; "
+            "print('sklearn' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"], out
+    from mlbook.validation import NotFittedError
+    from sklearn.exceptions import NotFittedError as sk
+    assert NotFittedError is sk

@@ -95,9 +95,8 @@ def close(actual: Any, desired: Any, *, rtol: float = 1e-7, atol: float = 0.0, w
     scale = np.abs(d_b)
     allowed = atol + rtol * scale
     worst_abs = float(diff.max())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.where(scale > 0, diff / np.where(scale > 0, scale, 1.0), np.where(diff > 0, np.inf, 0.0))
-    worst_rel = float(rel.max())
+    nonzero = scale > 0                     # the relative difference is defined where the reference is not 0
+    worst_rel = float((diff[nonzero] / scale[nonzero]).max()) if nonzero.any() else None
     if np.any(diff > allowed):
         i = np.unravel_index(int(np.argmax(diff - allowed)), diff.shape)
         where = f" at index {tuple(int(k) for k in i)}" if diff.ndim else ""
@@ -105,7 +104,8 @@ def close(actual: Any, desired: Any, *, rtol: float = 1e-7, atol: float = 0.0, w
             f"{what}: not close{where}: {a_b[i].item()!r} against {d_b[i].item()!r} "
             f"(|Δ| = {diff[i]:.3g} > atol + rtol·|desired| = {allowed[i]:.3g}; rtol {rtol:g}, atol {atol:g})")
     if not quiet:
-        print(f"{what}: max |Δ| = {worst_abs:.2g}, max rel {worst_rel:.2g} (rtol {rtol:g}, atol {atol:g})  ✓")
+        rel_text = "n/a (the reference is 0)" if worst_rel is None else f"{worst_rel:.2g}"
+        print(f"{what}: max |Δ| = {worst_abs:.2g}, max rel {rel_text} (rtol {rtol:g}, atol {atol:g})  ✓")
     return worst_abs
 
 

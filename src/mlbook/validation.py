@@ -17,15 +17,28 @@ import warnings
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import is_classifier
-from sklearn.exceptions import DataConversionWarning, NotFittedError
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted as _sk_check_is_fitted
-from sklearn.utils.validation import validate_data
+
+# scikit-learn and SciPy are imported where they are used, not here: every module of the package
+# imports this one, and a notebook that never fits an estimator should not pay for loading them.
 
 __all__ = ["NotFittedError", "as_float_array", "as_label_array", "encode_classes", "check_X_y",
            "check_n_features", "check_is_fitted", "check_positive", "validate_X", "validate_X_y"]
+
+
+def _is_sparse(x: Any) -> bool:
+    """Whether ``x`` is a SciPy sparse matrix or array (without importing SciPy when it is not loaded)."""
+    import sys
+
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and sparse.issparse(x)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NotFittedError":  # scikit-learn's, re-exported; loaded on first use
+        from sklearn.exceptions import NotFittedError
+
+        return NotFittedError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def as_float_array(x: Any, name: str = "X", *, ndim: int | tuple[int, ...] | None = None,
@@ -42,7 +55,7 @@ def as_float_array(x: Any, name: str = "X", *, ndim: int | tuple[int, ...] | Non
     allow_empty : bool, default False
         Whether an array with no elements is accepted.
     """
-    if sp.issparse(x):
+    if _is_sparse(x):
         raise TypeError(f"{name} is a sparse matrix, but sparse input is not supported here; "
                         f"pass a dense array ({name}.toarray())")
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # torch tensors
@@ -119,6 +132,8 @@ def check_X_y(X: Any, y: Any, *, y_numeric: bool = True) -> tuple[np.ndarray, np
     if not hasattr(y, "detach"):  # torch tensors are converted (from any device) below
         y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
+        from sklearn.exceptions import DataConversionWarning
+
         warnings.warn("A column-vector y was passed when a 1d array was expected: y of shape "
                       f"{tuple(y.shape)} is flattened to shape ({y.shape[0]},)", DataConversionWarning,
                       stacklevel=3)
@@ -150,6 +165,8 @@ def check_is_fitted(estimator: object, attribute: str | None = None) -> None:
     (some attribute ending in ``_``). ``NotFittedError`` is both a ``ValueError`` and an
     ``AttributeError``.
     """
+    from sklearn.utils.validation import check_is_fitted as _sk_check_is_fitted
+
     _sk_check_is_fitted(estimator, attribute,
                         msg="this %(name)s is not fitted yet; call fit(X, y) before using it")
 
@@ -161,6 +178,9 @@ def validate_X_y(estimator: Any, X: Any, y: Any, *, y_numeric: bool | None = Non
     than a continuous target (scikit-learn's ``check_classification_targets``); otherwise y is
     converted to float, unless ``y_numeric=False``.
     """
+    from sklearn.base import is_classifier
+    from sklearn.utils.multiclass import check_classification_targets
+
     classifier = is_classifier(estimator)
     if y_numeric is None:
         y_numeric = not classifier
@@ -193,6 +213,8 @@ def validate_X(estimator: Any, X: Any, *, reset: bool = False, fitted_attribute:
 def _record_features(estimator: Any, X_in: Any, X: np.ndarray, *, reset: bool) -> None:
     # scikit-learn's validate_data on the already checked X: n_features_in_, and feature_names_in_
     # when X came as a DataFrame (only then is the original object needed).
+    from sklearn.utils.validation import validate_data
+
     validate_data(estimator, X_in if hasattr(X_in, "columns") else X, reset=reset, skip_check_array=True)
 
 

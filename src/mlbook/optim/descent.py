@@ -185,9 +185,11 @@ def damped_newton(f: Callable[[np.ndarray], Any], grad: Callable[[np.ndarray], A
     .. math:: f(x + t d) \le f(x) + \alpha\, t\, \nabla f(x)^\top d .
 
     This is Algorithm 9.5 of Boyd & Vandenberghe (2004, section 9.5) with the fallback direction
-    added. Every step decreases f, so the method cannot be attracted to a saddle or a maximum the way
-    pure Newton can; near a minimiser with positive definite Hessian the full step t = 1 passes the
-    test and the convergence is quadratic again.
+    added. Every step decreases f, so the method is not drawn uphill to a saddle or a maximum the way
+    pure Newton can be; like any descent method it can still converge to a saddle from a start whose
+    descent path leads into it (on the saddle's stable set, e.g. a symmetry axis). Near a minimiser
+    with positive definite Hessian the full step t = 1 passes the test and the convergence is
+    quadratic again.
     """
     for fn, name in ((f, "f"), (grad, "grad"), (hess, "hess")):
         if not callable(fn):

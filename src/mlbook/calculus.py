@@ -32,7 +32,7 @@ def default_step(method: str = "central", x: Any = 0.0) -> np.ndarray | float:
     x = np.asarray(x, dtype=np.float64)
     h = EPS ** power * np.maximum(1.0, np.abs(x))
     # region: representable step
-    h = (x + h) - x          # exactly representable: x + h lies exactly h away from x
+    h = (x + h) - x          # exactly representable: x + h lies exactly h away from x (x - h may not)
     # endregion
     return float(h) if np.ndim(h) == 0 else h
 
@@ -58,7 +58,8 @@ def numerical_derivative(f: Callable[[Any], Any], x: Any, h: float | None = None
     x : float or ndarray of any shape
         Where to differentiate.
     h : float, optional
-        The step (> 0). Default: :func:`default_step` for the method, scaled by ``max(1, |x|)``.
+        The step (> 0). Default: :func:`default_step` for the method, scaled by ``max(1, |x|)`` and
+        made exactly representable; a step passed explicitly is used as given.
     method : {"central", "forward", "backward"}, default "central"
 
     Returns

@@ -223,7 +223,7 @@ def damped_newton(f: Callable[[np.ndarray], Any], grad: Callable[[np.ndarray], A
         slope = float(g @ d)
         if not np.isfinite(slope) or slope >= 0:     # not a descent direction: H is not positive definite
             d, slope = -g, -float(g @ g)
-        if -slope <= tol:                            # the Newton decrement is (nearly) zero: stop
+        if -slope <= tol:                            # -∇fᵀd (squared Newton decrement, or ‖∇f‖²) ≈ 0: stop
             break
         t = 1.0
         while True:                                  # backtracking until sufficient decrease

@@ -8,6 +8,7 @@ code is not in ``_build/.jupyter_cache`` yet, one after another. This script fil
 ``--jobs`` notebooks at a time (default: one per CPU core), with the same environment the build
 gives its kernels (widgets in their static form), so that the build then only renders. A notebook
 that fails here is simply not cached: the build executes it again and reports the failing cell.
+The wall-clock time of the run is written to ``_build/book_execution.json`` for ``tools/nbtime.py``.
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Where the wall-clock time of the last execution is kept for ``tools/nbtime.py``.
+WALL_RECORD = ROOT / "_build" / "book_execution.json"
 
 
 def toc_files() -> list[str]:
@@ -96,9 +99,16 @@ def main() -> int:
     with multiprocessing.Pool(min(args.jobs, len(records))) as pool:  # the executor's own worker, n at a time
         codes = pool.map(ExecutionWorkerLocalMProc(),
                          [ProcessData(r.pk, r.uri, cache, args.timeout, False) for r in records], chunksize=1)
+    wall = time.perf_counter() - start
     succeeded = [uri for code, uri in codes if code == 0]
     failed = [uri for code, uri in codes if code != 0]
-    print(f"execute_book: {len(succeeded)} notebooks executed in {time.perf_counter() - start:.0f} s "
+    complete = len(succeeded) == len([p for p in book_notebooks() if not forced(p)])
+    import json
+
+    WALL_RECORD.parent.mkdir(parents=True, exist_ok=True)
+    WALL_RECORD.write_text(json.dumps({"wall_seconds": round(wall, 1), "jobs": args.jobs,
+                                       "notebooks": len(succeeded), "complete": complete}) + "\n")
+    print(f"execute_book: {len(succeeded)} notebooks executed in {wall:.0f} s "
           f"with {args.jobs} jobs" + (f"; {len(failed)} failed (the build will report them): "
                                       + ", ".join(os.path.relpath(f, ROOT) for f in failed) if failed else ""))
     return 0

@@ -24,6 +24,16 @@ def test_value_at_the_optimal_discriminator_is_minus_log4_plus_twice_the_jsd(see
         assert gan.gan_value(p, q, d) <= v + 1e-12
 
 
+def test_value_at_the_optimal_discriminator_survives_far_apart_tails():
+    assert gan.gan_value([1.0, 0.0], [1e-20, 1.0]) == pytest.approx(-1e-20 * np.log(1e20), rel=0.05)   # was -inf
+    x = np.linspace(-9, 9, 2001)
+    p, q = scipy.stats.norm.pdf(x), scipy.stats.norm.pdf(x, 6, 1)
+    P, Q = p / p.sum(), q / q.sum()                # where q/p < 1e-16, 1 - D* would round to 0
+    v = gan.gan_value(P, Q)
+    assert np.isfinite(v)
+    assert v == pytest.approx(-np.log(4) + 2 * js_divergence(P, Q, base=np.e), abs=1e-12)
+
+
 def test_optimal_discriminator_on_densities_and_the_global_optimum():
     x = np.linspace(-8, 8, 4001)
     p, q = scipy.stats.norm.pdf(x, 0, 1), scipy.stats.norm.pdf(x, 1, 2)
@@ -57,6 +67,25 @@ def test_frechet_distance_closed_forms():
     assert gan.frechet_distance(m1, c1, m1, c1) == pytest.approx(0, abs=1e-9)
     s = np.diag([1.0, 4.0])                       # commuting covariances: sum of (√a - √b)²
     assert gan.frechet_distance([0, 0], s, [0, 0], np.diag([9.0, 1.0])) == pytest.approx(4 + 1)
+
+
+def test_inception_score_bounds_and_entropy_form():
+    from mlbook.information import entropy
+    assert gan.inception_score(np.eye(10)) == pytest.approx(10.0)          # confident and balanced
+    assert gan.inception_score(np.full((5, 4), 0.25)) == pytest.approx(1.0)  # uniform predictions
+    assert gan.inception_score(np.tile(np.eye(3)[1], (6, 1))) == pytest.approx(1.0)   # one class only
+    P = np.random.default_rng(0).dirichlet(np.ones(6) * 0.3, size=200)
+    mi = entropy(P.mean(axis=0), base=np.e) - np.mean([entropy(p, base=np.e) for p in P])
+    assert gan.inception_score(P) == pytest.approx(np.exp(mi), rel=1e-10)
+
+
+def test_frechet_distance_of_samples_uses_mean_and_covariance():
+    rng = np.random.default_rng(0)
+    A, B = rng.normal(size=(400, 3)), rng.normal(1.0, 2.0, size=(300, 3))
+    ref = gan.frechet_distance(A.mean(0), np.cov(A.T), B.mean(0), np.cov(B.T))
+    assert gan.frechet_distance_of_samples(A, B) == pytest.approx(ref)
+    one_d = gan.frechet_distance_of_samples(A[:, :1], B[:, :1])
+    assert one_d == pytest.approx((A[:, 0].mean() - B[:, 0].mean()) ** 2 + (A[:, 0].std(ddof=1) - B[:, 0].std(ddof=1)) ** 2)
 
 
 def test_spectral_norm_matches_the_svd_and_torch():
@@ -164,6 +193,9 @@ def test_train_gan_agrees_on_cpu_and_cuda():
     (lambda: gan.frechet_distance([0, 0], [[1, 2], [0, 1]], [0, 0], np.eye(2)), "symmetric"),
     (lambda: gan.frechet_distance([0, 0], [[1, 0], [0, -1]], [0, 0], np.eye(2)), "semi-definite"),
     (lambda: gan.spectral_norm(np.ones(3)), "dimension|ndim|2-D|shape"),
+    (lambda: gan.inception_score(np.full((2, 3), 0.5)), "probability vector"),
+    (lambda: gan.frechet_distance_of_samples(np.ones((4, 2)), np.ones((4, 3))), "same number of features"),
+    (lambda: gan.frechet_distance_of_samples(np.ones((1, 2)), np.ones((4, 2))), "at least 2"),
     (lambda: gan.mode_coverage(np.ones((4, 3)), ring_centers(), 0.2), "same number of features"),
     (lambda: gan.mode_coverage(np.ones((4, 2)), ring_centers(), 0.2, min_fraction=2), "min_fraction"),
     (lambda: gan.gradient_penalty(lambda x: x.sum(1), torch.ones(3, 2), torch.ones(4, 2)), "same shape"),

@@ -329,3 +329,12 @@ def test_gaussian_diagonal_needs_an_axis_and_reverse_fit_refuses_bounded_support
 def test_reverse_fit_of_a_symmetric_mixture_picks_the_right_hand_mode():
     mu, var, kl = I.fit_gaussian_kl(mixture_logpdf(8.0), "reverse", grid=np.linspace(-15, 15, 3001))
     assert mu > 0
+
+
+def test_js_divergence_with_subnormal_probabilities_is_finite():
+    p = np.array([1.0 - 5e-324, 5e-324, 0.0])
+    q = np.array([0.5, 0.0, 0.5])
+    from mlbook.information import js_divergence
+    d = js_divergence(p, q, base=np.e)
+    assert np.isfinite(d)
+    assert d == pytest.approx(js_divergence([1.0, 0.0, 0.0], [0.5, 0.0, 0.5], base=np.e), rel=1e-12)

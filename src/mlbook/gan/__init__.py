@@ -1,7 +1,8 @@
 """Generative adversarial networks (chapter 11).
 
 * :mod:`~mlbook.gan.core` (NumPy): :func:`optimal_discriminator`, :func:`gan_value`,
-  :func:`wasserstein_1d`, :func:`frechet_distance`, :func:`spectral_norm` and :func:`mode_coverage`.
+  :func:`wasserstein_1d`, :func:`frechet_distance` (and :func:`frechet_distance_of_samples`),
+  :func:`inception_score`, :func:`spectral_norm` and :func:`mode_coverage`.
 * :mod:`~mlbook.gan.modules` (PyTorch): :class:`MLPGenerator`, :class:`MLPCritic`,
   :class:`DigitsGenerator`, :class:`DigitsCritic` and :func:`gradient_penalty`.
 * :mod:`~mlbook.gan.training` (PyTorch): :func:`gan_losses` and :func:`train_gan`.
@@ -14,14 +15,15 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .core import frechet_distance, gan_value, mode_coverage, optimal_discriminator, spectral_norm, wasserstein_1d
+from .core import (frechet_distance, frechet_distance_of_samples, gan_value, inception_score, mode_coverage,
+                   optimal_discriminator, spectral_norm, wasserstein_1d)
 
 _TORCH_NAMES = {"MLPGenerator": "modules", "MLPCritic": "modules", "DigitsGenerator": "modules",
                 "DigitsCritic": "modules", "gradient_penalty": "modules", "gan_losses": "training",
                 "train_gan": "training"}
 
-__all__ = ["optimal_discriminator", "gan_value", "wasserstein_1d", "frechet_distance", "spectral_norm",
-           "mode_coverage", *_TORCH_NAMES]
+__all__ = ["optimal_discriminator", "gan_value", "wasserstein_1d", "frechet_distance", "frechet_distance_of_samples",
+           "inception_score", "spectral_norm", "mode_coverage", *_TORCH_NAMES]
 
 
 def __getattr__(name: str) -> Any:

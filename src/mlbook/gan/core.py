@@ -10,8 +10,8 @@ import numpy as np
 
 from ..validation import as_float_array, check_positive
 
-__all__ = ["optimal_discriminator", "gan_value", "wasserstein_1d", "frechet_distance", "spectral_norm",
-           "mode_coverage"]
+__all__ = ["optimal_discriminator", "gan_value", "wasserstein_1d", "frechet_distance",
+           "frechet_distance_of_samples", "inception_score", "spectral_norm", "mode_coverage"]
 
 
 def _densities(p_data: Any, p_model: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -61,13 +61,18 @@ def gan_value(p_data: Any, p_model: Any, discriminator: Any = None) -> float:
     has mass makes the value :math:`-\\infty`, which is returned as such.
     """
     p, q = _densities(p_data, p_model)
-    d = optimal_discriminator(p, q) if discriminator is None else as_float_array(discriminator, "discriminator")
-    if d.shape != p.shape:
-        raise ValueError(f"discriminator must have the shape of p_data, {p.shape}; got {d.shape}")
-    if (d < 0).any() or (d > 1).any():
-        raise ValueError("discriminator values are probabilities and must lie in [0, 1]")
+    if discriminator is None:
+        d = optimal_discriminator(p, q)
+        one_minus_d = optimal_discriminator(q, p)   # q/(p + q), exact where 1 − D* would round to 0
+    else:
+        d = as_float_array(discriminator, "discriminator")
+        if d.shape != p.shape:
+            raise ValueError(f"discriminator must have the shape of p_data, {p.shape}; got {d.shape}")
+        if (d < 0).any() or (d > 1).any():
+            raise ValueError("discriminator values are probabilities and must lie in [0, 1]")
+        one_minus_d = 1.0 - d
     # region: value
-    return float(np.sum(_xlogy(p, d)) + np.sum(_xlogy(q, 1.0 - d)))
+    return float(np.sum(_xlogy(p, d)) + np.sum(_xlogy(q, one_minus_d)))
     # endregion
 
 
@@ -149,6 +154,51 @@ def frechet_distance(mu1: Any, cov1: Any, mu2: Any, cov2: Any) -> float:
     # endregion
 
 
+def frechet_distance_of_samples(features_1: Any, features_2: Any) -> float:
+    """:func:`frechet_distance` between Gaussians fitted to two sets of features (rows are samples).
+
+    Each set is summarised by its mean and its covariance (``np.cov`` with the unbiased n − 1); with
+    Inception features of real and generated images this is FID (Heusel et al., 2017). The estimate
+    is biased upwards for finite samples: two samples of the same distribution give a positive value
+    that shrinks as the sample size grows.
+    """
+    F1 = as_float_array(features_1, "features_1", ndim=2)
+    F2 = as_float_array(features_2, "features_2", ndim=2)
+    if F1.shape[1] != F2.shape[1]:
+        raise ValueError(f"the two sets must have the same number of features, got {F1.shape[1]} and {F2.shape[1]}")
+    if len(F1) < 2 or len(F2) < 2:
+        raise ValueError("each set needs at least 2 samples to estimate a covariance")
+    cov = lambda F: np.atleast_2d(np.cov(F, rowvar=False))  # noqa: E731
+    return frechet_distance(F1.mean(axis=0), cov(F1), F2.mean(axis=0), cov(F2))
+
+
+def inception_score(probs: Any) -> float:
+    """The Inception score :math:`\exp\big(\mathbb{E}_x\, D_{\mathrm{KL}}(p(y \mid x) \Vert p(y))\big)` (Salimans et al., 2016).
+
+    Parameters
+    ----------
+    probs : array of shape (n_samples, n_classes)
+        A classifier's class probabilities for each generated sample (rows sum to 1).
+
+    Notes
+    -----
+    :math:`p(y) = \frac1n \sum_x p(y \mid x)` is the average prediction. The exponent equals the
+    mutual information between the sample and its label, :math:`H(p(y)) - \mathbb{E}_x H(p(y \mid x))`,
+    so the score lies between 1 (every sample gets the same prediction, or every prediction is
+    uniform) and the number of classes (confident predictions spread evenly over all classes). It
+    rewards confidence and class diversity only: it never looks at real data, so it cannot see
+    samples that are confident and diverse but unlike the data, nor copies of training images.
+    """
+    P = as_float_array(probs, "probs", ndim=2)
+    if (P < 0).any() or not np.allclose(P.sum(axis=1), 1.0, atol=1e-6):
+        raise ValueError("probs must hold one probability vector per row (non-negative, summing to 1)")
+    marginal = P.mean(axis=0)
+    # region: inception score
+    kl = np.sum(_xlogy(P, P), axis=1) - P @ np.log(np.where(marginal > 0, marginal, 1.0))  # KL(p(y|x) ‖ p(y))
+    return float(np.exp(kl.mean()))
+    # endregion
+
+
 def spectral_norm(W: Any, n_iter: int = 50, random_state: int | None = 0) -> float:
     """The largest singular value of a matrix, by power iteration (Miyato et al., 2018).
 
@@ -156,9 +206,11 @@ def spectral_norm(W: Any, n_iter: int = 50, random_state: int | None = 0) -> flo
               \\quad \\mathbf u \\leftarrow \\frac{\\mathbf W \\mathbf v}{\\lVert \\mathbf W \\mathbf v \\rVert},
               \\quad \\sigma \\approx \\mathbf u^\\top \\mathbf W \\mathbf v .
 
-    The iteration is power iteration on :math:`\\mathbf W^\\top \\mathbf W`: the error shrinks like
-    :math:`(\\sigma_2/\\sigma_1)^{2k}` after k steps, when the random start has a component along the top
-    singular vector (which happens with probability 1). A linear layer :math:`x \\mapsto \\mathbf W x` is
+    The iteration is power iteration on :math:`\\mathbf W^\\top \\mathbf W`: after k steps the error of
+    the vectors shrinks like :math:`(\\sigma_2/\\sigma_1)^{2k}` and that of the estimate
+    :math:`\\sigma \\approx \\lVert \\mathbf W \\mathbf v \\rVert`, which is quadratic in the vector's error, like
+    :math:`(\\sigma_2/\\sigma_1)^{4k}`, when the random start has a component along the top singular vector
+    (which happens with probability 1). A linear layer :math:`x \\mapsto \\mathbf W x` is
     :math:`\\sigma_1`-Lipschitz in the Euclidean norm; dividing by :math:`\\sigma_1` makes it 1-Lipschitz.
     """
     W = as_float_array(W, "W", ndim=2)

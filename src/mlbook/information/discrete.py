@@ -118,6 +118,7 @@ def js_divergence(p: Any, q: Any, base: float = 2) -> float | np.ndarray:
     """
     p, q = check_pair(p, q)
     m = 0.5 * (p + q)
+    m = np.where((m == 0) & (p + q > 0), p + q, m)  # a subnormal p + q halves to 0; its terms are < 1e-323
     # region: js
     return finish(0.5 * np.asarray(kl_divergence(p, m, base)) + 0.5 * np.asarray(kl_divergence(q, m, base)))
     # endregion

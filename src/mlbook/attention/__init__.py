@@ -13,9 +13,7 @@ The NumPy functions import without torch; the PyTorch names import torch when fi
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .._lazy import lazy_getattr
 from .core import additive_attention, causal_mask, nadaraya_watson, padding_mask, positional_encoding, scaled_dot_product_attention
 from .tasks import make_sequence_task
 
@@ -27,9 +25,4 @@ __all__ = ["scaled_dot_product_attention", "additive_attention", "causal_mask", 
            "make_sequence_task", *_TORCH_NAMES]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _TORCH_NAMES:
-        value = getattr(importlib.import_module(f".{_TORCH_NAMES[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _TORCH_NAMES, globals())

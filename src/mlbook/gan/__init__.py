@@ -12,9 +12,7 @@ The 2-D data of the chapter come from :func:`mlbook.data.make_gaussian_ring`.
 """
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from .._lazy import lazy_getattr
 from .core import (frechet_distance, frechet_distance_of_samples, gan_value, inception_score, mode_coverage,
                    optimal_discriminator, spectral_norm, wasserstein_1d)
 
@@ -26,9 +24,4 @@ __all__ = ["optimal_discriminator", "gan_value", "wasserstein_1d", "frechet_dist
            "inception_score", "spectral_norm", "mode_coverage", *_TORCH_NAMES]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _TORCH_NAMES:
-        value = getattr(importlib.import_module(f".{_TORCH_NAMES[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _TORCH_NAMES, globals())

@@ -173,7 +173,7 @@ def frechet_distance_of_samples(features_1: Any, features_2: Any) -> float:
 
 
 def inception_score(probs: Any) -> float:
-    """The Inception score :math:`\exp\big(\mathbb{E}_x\, D_{\mathrm{KL}}(p(y \mid x) \Vert p(y))\big)` (Salimans et al., 2016).
+    r"""The Inception score :math:`\exp\big(\mathbb{E}_x\, D_{\mathrm{KL}}(p(y \mid x) \Vert p(y))\big)` (Salimans et al., 2016).
 
     Parameters
     ----------

@@ -5,7 +5,7 @@ import sklearn.linear_model as sk
 import sklearn.preprocessing as skp
 from scipy.special import expit, logsumexp as sp_logsumexp, softmax as sp_softmax
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from mlbook.linear import (Lasso, LinearRegression, LogisticRegression, MinMaxScaler, PolynomialFeatures,
                            Ridge, RobustScaler,
@@ -322,3 +322,178 @@ def test_bad_hyper_parameters_are_refused():
         LogisticRegression(penalty="l1").fit(X, y > 0)
     with pytest.raises(ValueError, match="SoftmaxRegression"):
         LogisticRegression().fit(X, np.arange(20) % 3)
+
+
+# --- convergence handling, warnings and hyper-parameter checks ---------------------------------------------
+
+class _UphillLogistic(LogisticRegression):
+    """Every move away from θ = 0 raises this objective (an L1 term the Newton direction ignores)."""
+
+    def _objective(self, Xb, y, theta, C, lam):
+        return super()._objective(Xb, y, theta, C, lam) + 1e6 * float(np.abs(theta).sum())
+
+
+def test_line_search_never_accepts_a_step_that_does_not_decrease_the_objective():
+    # the backtracking loop runs down to its step floor; the fit must keep θ (and its objective), say so,
+    # and stop, instead of taking the halved step with the previous trial's objective
+    X, y = classification_data(60, 2, 20)
+    with pytest.warns(ConvergenceWarning, match="line search"):
+        m = _UphillLogistic(max_iter=5).fit(X, y)
+    assert m.n_iter_ == 0
+    np.testing.assert_array_equal(m.coef_, 0.0)
+    np.testing.assert_array_equal(m.intercept_, 0.0)
+
+
+def test_logistic_max_iter_gives_a_convergence_warning():
+    Xsep, ysep = np.array([[-2.0], [-1.0], [1.0], [2.0]]), np.array([0, 0, 1, 1])
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        m = LogisticRegression(penalty=None, max_iter=5, tol=1e-12).fit(Xsep, ysep)
+    assert m.n_iter_ == 5
+
+
+def test_logistic_predict_proba_keeps_the_small_probability_of_class_0():
+    # 1 - p loses every digit once p rounds to 1; sigmoid(-z) keeps them
+    X, y = classification_data(80, 2, 21)
+    m = LogisticRegression(C=10.0).fit(X, y)
+    Xfar = np.r_[X, 40 * X]
+    z = m.decision_function(Xfar)
+    assert np.max(np.abs(z)) > 40
+    P = m.predict_proba(Xfar)
+    np.testing.assert_allclose(P[:, 0], expit(-z), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(P[:, 1], expit(z), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(P.sum(axis=1), 1.0, rtol=1e-15)
+
+
+def test_logistic_C_inf_is_the_unpenalised_fit_as_in_sklearn():
+    X, y = classification_data(300, 3, 7)
+    free = LogisticRegression(penalty=None).fit(X, y)
+    for m in (LogisticRegression(C=np.inf), LogisticRegression(penalty=None, C=np.inf)):
+        m.fit(X, y)
+        np.testing.assert_array_equal(m.coef_, free.coef_)
+        np.testing.assert_array_equal(m.intercept_, free.intercept_)
+    ref = sk.LogisticRegression(C=np.inf, tol=1e-12, max_iter=10000).fit(X, y)
+    np.testing.assert_allclose(free.coef_, ref.coef_, atol=1e-4)
+    np.testing.assert_allclose(free.intercept_, ref.intercept_, atol=1e-4)
+
+
+def test_ridge_gd_history_before_training_and_after_every_epoch():
+    X, y = regression_data(60, 3, 22)
+    X = StandardScaler().fit_transform(X)
+    n, alpha = len(y), 2.0
+    m = Ridge(alpha, solver="gd", lr=0.2, n_epochs=50).fit(X, y)
+    assert m.n_iter_ == 50 and m.loss_history_.shape == (51,)   # as LinearRegression: n_epochs + 1 values
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    np.testing.assert_allclose(m.loss_history_[0], 0.5 * yc @ yc / n, rtol=1e-14)
+    r = Xc @ m.coef_ - yc
+    np.testing.assert_allclose(m.loss_history_[-1], 0.5 * (r @ r + alpha * m.coef_ @ m.coef_) / n, rtol=1e-12)
+    assert np.all(np.diff(m.loss_history_) <= 1e-15)
+    closed = Ridge(alpha).fit(X, y)
+    assert closed.n_iter_ == 0 and closed.loss_history_.shape == (1,)
+
+
+def test_ridge_gd_divergence_is_reported():
+    X, y = regression_data(50, 2, 5)
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        m = Ridge(1.0, solver="gd", lr=100.0, n_epochs=500).fit(X * 100, y)
+    assert not np.isfinite(m.loss_history_[-1]) and len(m.loss_history_) < 501
+    assert m.n_iter_ == len(m.loss_history_) - 1
+
+
+def test_lasso_stopping_rule_is_scale_free_like_sklearn():
+    # the duality gap, relative to ||y_c||²/n, does not change when y and alpha are scaled together
+    # (by a power of 2, so that every iterate scales exactly); an absolute step size would
+    X, y = regression_data(60, 8, 23)
+    a = Lasso(0.05, tol=1e-6).fit(X, y)
+    b = Lasso(0.05 * 1024, tol=1e-6).fit(X, 1024 * y)
+    assert a.n_iter_ == b.n_iter_
+    np.testing.assert_array_equal(b.coef_, 1024 * a.coef_)
+    yc = y - y.mean()
+    assert 0 <= a.dual_gap_ <= 1e-6 * (yc @ yc) / len(y)
+    ref = sk.Lasso(alpha=0.05, tol=1e-6).fit(X, y)
+    assert ref.dual_gap_ <= 1e-6 * (yc @ yc) / len(y)       # the same criterion, the same scale
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("alpha,max_iter", [(0.05, 3), (0.05, 1000), (3.0, 3)])
+def test_lasso_dual_gap_is_the_primal_minus_the_dual(alpha, max_iter):
+    X, y = regression_data(40, 5, 24)
+    m = Lasso(alpha, tol=1e-4, max_iter=max_iter).fit(X, y)
+    n = len(y)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    r = yc - Xc @ m.coef_
+    primal = 0.5 * r @ r / n + alpha * np.abs(m.coef_).sum()
+    c = min(1.0, alpha / np.max(np.abs(Xc.T @ r / n)))
+    nu = c * r                                      # a feasible dual point: ||X_cᵀν/n||_∞ <= alpha
+    dual = (nu @ yc - 0.5 * nu @ nu) / n
+    np.testing.assert_allclose(m.dual_gap_, primal - dual, rtol=1e-8, atol=1e-12)
+    ref = sk.Lasso(alpha=alpha).fit(X, y)           # a gap bounds the distance to the optimum
+    assert 0 <= primal - (0.5 * np.sum((y - ref.predict(X)) ** 2) / n + alpha * np.abs(ref.coef_).sum()) + 1e-12
+    assert primal - dual >= -1e-12
+
+
+def test_lasso_at_alpha_zero_uses_the_gradient_as_its_gap():
+    # no dual point exists without a penalty: the gap is scikit-learn's first-order measure ||X_cᵀr||²/n
+    X, y = regression_data(40, 5, 24)
+    m = Lasso(0.0, tol=1e-18, max_iter=5000).fit(X, y)
+    Xc, yc = X - X.mean(axis=0), y - y.mean()
+    g = Xc.T @ (yc - Xc @ m.coef_)
+    np.testing.assert_allclose(m.dual_gap_, g @ g / len(y), rtol=1e-6)
+    assert m.dual_gap_ <= 1e-18 * (yc @ yc) / len(y)
+    np.testing.assert_allclose(m.coef_, LinearRegression().fit(X, y).coef_, rtol=1e-8)
+
+
+def test_lasso_warns_when_max_iter_runs_out():
+    X, y = regression_data(60, 8, 25)
+    X[:, 1] = X[:, 0] + 1e-3 * X[:, 1]              # two nearly equal columns: slow coordinate descent
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
+        m = Lasso(1e-3, max_iter=3).fit(X, y)
+    assert m.n_iter_ == 3
+
+
+def test_softmax_lbfgs_failure_is_reported():
+    X, y = classification_data(150, 4, 9, k=3)
+    with pytest.warns(ConvergenceWarning, match="L-BFGS"):
+        m = SoftmaxRegression(alpha=1e-3, max_iter=2).fit(X, y)
+    assert m.n_iter_ == 2
+
+
+def test_softmax_sgd_sets_n_iter_to_the_updates_made():
+    X, y = classification_data(100, 3, 26, k=3)
+    m = SoftmaxRegression(solver="sgd", n_epochs=7, batch_size=30, random_state=0).fit(X, y)
+    assert m.n_iter_ == 7 * 4 and m.loss_history_.shape == (8,)
+
+
+def test_softmax_fit_leaves_the_thread_pools_to_the_caller():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    if not any(i["user_api"] == "blas" for i in threadpoolctl.threadpool_info()):
+        pytest.skip("no BLAS thread pool to observe")
+    seen = []
+
+    class Spy(SoftmaxRegression):
+        def loss_and_gradient(self, W, b, X, Y):
+            seen.append({i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"})
+            return super().loss_and_gradient(W, b, X, Y)
+
+    X, y = classification_data(60, 3, 27, k=3)
+    with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        Spy().fit(X, y)
+    assert seen and all(s == {2} for s in seen)
+
+
+def test_sgd_refuses_a_tolerance_it_would_ignore():
+    X, y = regression_data(40, 2, 28)
+    with pytest.raises(ValueError, match="tol"):
+        LinearRegression(solver="sgd", tol=1e-3).fit(X, y)
+    LinearRegression(solver="sgd", tol=0.0, n_epochs=2).fit(X, y)   # the default is fine
+
+
+@pytest.mark.parametrize("est", [Lasso(0.1), LogisticRegression(), SoftmaxRegression(),
+                                 LinearRegression(solver="gd")])
+def test_tol_is_validated(est):
+    X, y = classification_data(30, 2, 29)
+    with pytest.raises(ValueError, match="tol must be >= 0"):
+        clone(est).set_params(tol=-1e-3).fit(X, y)
+    with pytest.raises(TypeError, match="tol must be a number"):
+        clone(est).set_params(tol="small").fit(X, y)
+    with pytest.raises(ValueError, match="tol must be >= 0"):
+        clone(est).set_params(tol=np.nan).fit(X, y)

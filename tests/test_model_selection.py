@@ -88,3 +88,56 @@ def test_learning_curve_shapes_and_trend():
         learning_curve(Ridge(), X, y, [500], cv=4)
     with pytest.raises(ValueError, match="rows"):
         learning_curve(Ridge(), X, y[:-1], [8, 30], cv=4)
+
+
+def test_stratified_kfold_warns_about_a_class_smaller_than_n_splits_as_sklearn():
+    y = np.r_[np.zeros(10), np.ones(3)]
+    X = np.zeros((13, 1))
+    with pytest.warns(UserWarning, match="least populated class in y has only 3 members"):
+        ours = list(StratifiedKFold(5).split(X, y))
+    with pytest.warns(UserWarning, match="least populated class in y has only 3 members"):
+        list(skms.StratifiedKFold(5).split(X, y))
+    assert len(ours) == 5 and sorted(np.concatenate([te for _, te in ours]).tolist()) == list(range(13))
+
+
+def test_stratified_kfold_refuses_when_every_class_is_smaller_than_n_splits():
+    y = np.array([0, 0, 1, 1, 2, 2])
+    X = np.zeros((6, 1))
+    with pytest.raises(ValueError, match="cannot be greater than the number of members in each class"):
+        list(StratifiedKFold(3).split(X, y))
+    with pytest.raises(ValueError, match="cannot be greater than the number of members in each class"):
+        list(skms.StratifiedKFold(3).split(X, y))
+
+
+def test_learning_curve_matches_sklearn_on_the_same_folds():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(90, 4))
+    y = X @ rng.normal(size=4) + 0.3 * rng.normal(size=90)
+    folds = list(KFold(3, shuffle=True, random_state=1).split(X))
+    sizes = [10, 25, 60]
+    _, tr, va = learning_curve(Ridge(0.5), X, y, sizes, cv=folds)
+    ref_sizes, ref_tr, ref_va = skms.learning_curve(sk.Ridge(alpha=0.5), X, y, train_sizes=sizes, cv=folds)
+    np.testing.assert_array_equal(ref_sizes, sizes)
+    np.testing.assert_allclose(tr, ref_tr, rtol=1e-10)
+    np.testing.assert_allclose(va, ref_va, rtol=1e-10)
+
+
+def test_learning_curve_shuffle_draws_the_prefixes_at_random():
+    # rows sorted by x; the "score" on the training prefix is the mean x of its rows
+    X = np.arange(100.0)[:, None]
+    y = X[:, 0].copy()
+    cv, sizes = KFold(4), [10, 40]
+    mean_x = lambda m, A, b: float(A[:, 0].mean())
+    _, tr0, _ = learning_curve(Ridge(), X, y, sizes, cv=cv, scoring=mean_x)
+    _, tr1, _ = learning_curve(Ridge(), X, y, sizes, cv=cv, scoring=mean_x, shuffle=True, random_state=0)
+    _, tr2, _ = learning_curve(Ridge(), X, y, sizes, cv=cv, scoring=mean_x, shuffle=True, random_state=0)
+    np.testing.assert_array_equal(tr1, tr2)                       # reproducible
+    for j, (train, _) in enumerate(cv.split(X)):
+        assert tr0[0, j] == X[train[:10], 0].mean()               # unshuffled: the first 10 rows of the part
+    rng = np.random.default_rng(0)                                # shuffled: one generator, in fold order
+    for j, (train, _) in enumerate(cv.split(X)):
+        perm = rng.permutation(train)
+        np.testing.assert_allclose(tr1[:, j], [X[perm[:m], 0].mean() for m in sizes], rtol=1e-15)
+    assert not np.array_equal(tr0, tr1)
+    with pytest.raises(ValueError, match="shuffle=True"):
+        learning_curve(Ridge(), X, y, sizes, cv=cv, random_state=0)

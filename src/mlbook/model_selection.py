@@ -2,6 +2,7 @@
 (chapter "Linear models", section "Polynomial features, regularisation and model selection")."""
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -61,17 +62,29 @@ class KFold:
 
 
 class StratifiedKFold(KFold):
-    """K-fold in which every fold keeps (up to rounding) the class proportions of y."""
+    """K-fold in which every fold keeps (up to rounding) the class proportions of y.
+
+    As scikit-learn's, it refuses ``n_splits`` larger than every class, and warns (``UserWarning``)
+    when the smallest class has fewer than ``n_splits`` members: some folds then lack that class.
+    """
 
     def split(self, X: Any, y: Any = None, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         if y is None:
             raise ValueError("StratifiedKFold.split needs the labels y")
         _, y = _as_arrays(X, y)
         self._check_size(len(y))
+        classes, counts = np.unique(y, return_counts=True)
+        if np.all(counts < self.n_splits):
+            raise ValueError(f"n_splits={self.n_splits} cannot be greater than the number of members in each "
+                             f"class: the largest class has {counts.max()}. Use fewer folds")
+        if counts.min() < self.n_splits:
+            warnings.warn(f"The least populated class in y has only {counts.min()} members, which is less "
+                          f"than n_splits={self.n_splits}: some test folds will not contain class "
+                          f"{classes[np.argmin(counts)]!r}", UserWarning, stacklevel=2)
         rng = np.random.default_rng(self.random_state)
         fold_of = np.empty(len(y), dtype=np.int64)
         offset = 0
-        for c in np.unique(y):
+        for c in classes:
             members = np.flatnonzero(y == c)
             if self.shuffle:
                 members = rng.permutation(members)
@@ -125,21 +138,46 @@ def cross_val_score(estimator: Any, X: Any, y: Any, *, cv: Any = 5,
 
 
 def learning_curve(estimator: Any, X: Any, y: Any, train_sizes: Any, *, cv: Any = 5,
-                   scoring: Callable[[Any, Any, Any], float] | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                   scoring: Callable[[Any, Any, Any], float] | None = None, shuffle: bool = False,
+                   random_state: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Training and validation scores as the training part grows.
 
     For every fold, the model is fitted on the first ``m`` samples of the fold's training part,
     for each ``m`` in ``train_sizes``; it is scored on those ``m`` samples and on the held-out fold.
+
+    Parameters
+    ----------
+    estimator : scikit-learn-style estimator
+        Cloned for every fit.
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    train_sizes : array-like of int
+        Numbers of training samples, each between 1 and the smallest training part.
+    cv : int, splitter or iterable of (train, test), default 5
+        As in :func:`cross_val_score`.
+    scoring : callable ``scoring(fitted_estimator, X, y)``, optional
+        Defaults to the estimator's ``score``.
+    shuffle : bool, default False
+        Permute each fold's training indices before taking the first ``m``, as scikit-learn's
+        ``learning_curve(shuffle=True)`` does. Without it the prefixes follow the order of the
+        training part, which is biased when the rows are sorted (by time, by class, by x).
+    random_state : int or None
+        Seed of the permutations; only meaningful, and only accepted, with ``shuffle=True``.
 
     Returns
     -------
     train_sizes : ndarray of shape (n_sizes,)
     train_scores, val_scores : ndarray of shape (n_sizes, n_splits)
     """
+    if random_state is not None and not shuffle:
+        raise ValueError("random_state has no effect without shuffle=True: the training prefixes then follow "
+                         "the order of each fold. Pass shuffle=True, or drop random_state.")
     X, y = _as_arrays(X, y)
     sizes = np.asarray(train_sizes, dtype=np.int64)
     splits = _splits(cv, estimator, X, y)
+    if shuffle:   # one generator for all folds, drawn in fold order (as scikit-learn)
+        rng = np.random.default_rng(random_state)
+        splits = [(rng.permutation(train), test) for train, test in splits]
     if sizes.min() < 1 or sizes.max() > min(len(tr) for tr, _ in splits):
         raise ValueError(f"train_sizes must lie in [1, {min(len(tr) for tr, _ in splits)}], got {sizes.tolist()}")
     score = scoring or (lambda m, A, b: m.score(A, b))

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
-from threadpoolctl import threadpool_limits
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 
 from ..validation import check_positive, encode_classes, validate_X, validate_X_y
 
@@ -70,14 +70,17 @@ class LogisticRegression(_LinearClassifier):
     Parameters
     ----------
     penalty : {"l2", None}, default "l2"
-        Penalise ``½||w||²`` (the intercept is never penalised) or nothing.
-    C : float, default 1.0
+        Penalise ``½||w||²`` (the intercept is never penalised) or nothing. ``None`` is the same
+        fit as ``C=np.inf``. scikit-learn deprecated its ``penalty`` parameter in version 1.8 and
+        spells the unpenalised model ``LogisticRegression(C=np.inf)``; both spellings work here.
+    C : float or np.inf, default 1.0
         Inverse regularisation strength: the objective is ``C Σ logloss + ½||w||²``, the same as
-        scikit-learn's ``LogisticRegression(C=C)``.
+        scikit-learn's ``LogisticRegression(C=C)``. ``C=np.inf`` fits without a penalty.
     max_iter : int, default 100
-        Maximum number of Newton steps.
+        Maximum number of Newton steps; a ``ConvergenceWarning`` says when they run out.
     tol : float, default 1e-10
-        Stop when the largest gradient entry, divided by ``max(1, C n)``, falls below ``tol``.
+        Stop when the largest gradient entry, divided by ``max(1, C n)`` (``n`` without a
+        penalty), falls below ``tol`` ≥ 0.
 
     Attributes
     ----------
@@ -85,12 +88,17 @@ class LogisticRegression(_LinearClassifier):
     coef_ : ndarray of shape (1, n_features)
     intercept_ : ndarray of shape (1,)
     n_iter_ : int
+        Newton steps taken.
 
     Notes
     -----
     With :math:`p_i = \\sigma(w^\\top x_i + b)` the gradient of the log loss is
     :math:`X^\\top(p - y)` and the Hessian :math:`X^\\top S X` with :math:`S = \\operatorname{diag}(p_i(1-p_i))`;
-    Newton's step solves :math:`H \\Delta = g`. Derivation: section "Logistic regression".
+    Newton's step solves :math:`H \\Delta = g`, and a backtracking line search takes the longest of
+    :math:`\\theta - s\\Delta`, :math:`s = 1, \\tfrac12, \\tfrac14, \\dots`, that lowers the objective
+    :math:`f` by at least :math:`10^{-4} s\\, g^\\top\\Delta` (Armijo). When no :math:`s \\ge 10^{-10}`
+    does (rounding, near an optimum that ``tol`` asks too much of), the fit keeps :math:`\\theta`,
+    stops and warns. Derivation: section "Logistic regression".
     """
 
     def __init__(self, penalty: str | None = "l2", *, C: float = 1.0, max_iter: int = 100, tol: float = 1e-10):
@@ -114,8 +122,10 @@ class LogisticRegression(_LinearClassifier):
         X, y = validate_X_y(self, X, y)
         if self.penalty not in ("l2", None):
             raise ValueError(f"penalty must be 'l2' or None, got {self.penalty!r}")
-        check_positive(self.C, "C")
+        if not (isinstance(self.C, (float, np.floating)) and self.C == np.inf):
+            check_positive(self.C, "C")   # a positive number, or np.inf for no penalty
         check_positive(self.max_iter, "max_iter", integer=True)
+        check_positive(self.tol, "tol", strict=False)
         self.classes_, t = encode_classes(y, type(self).__name__)
         if len(self.classes_) > 2:
             raise ValueError(f"Only binary classification is supported. LogisticRegression is binary "
@@ -124,12 +134,13 @@ class LogisticRegression(_LinearClassifier):
         t = t.astype(np.float64)
         n, d = X.shape
         self.n_features_in_ = d
-        C, lam = (float(self.C), 1.0) if self.penalty == "l2" else (1.0, 0.0)
+        unpenalised = self.penalty is None or self.C == np.inf
+        C, lam = (1.0, 0.0) if unpenalised else (float(self.C), 1.0)
         Xb = np.hstack([X, np.ones((n, 1))])        # bias folded into the last column
         reg = np.r_[np.full(d, lam), 0.0]             # the intercept is not penalised
         theta = np.zeros(d + 1)
         f = self._objective(Xb, t, theta, C, lam)
-        self.n_iter_ = 0
+        self.n_iter_, stalled = 0, False
         for it in range(1, self.max_iter + 1):
             # region: newton step
             p = sigmoid(Xb @ theta)
@@ -141,18 +152,28 @@ class LogisticRegression(_LinearClassifier):
                 step = np.linalg.solve(H, g)
             except np.linalg.LinAlgError:
                 step = np.linalg.lstsq(H, g, rcond=None)[0]
-            s = 1.0                                   # backtracking line search (Armijo)
-            while s > 1e-10:
+            s, accepted = 1.0, False                  # backtracking line search (Armijo)
+            while s > 1e-10 and not accepted:
                 f_new = self._objective(Xb, t, theta - s * step, C, lam)
-                if f_new <= f - 1e-4 * s * float(g @ step):
-                    break
-                s *= 0.5
-            theta, f = theta - s * step, f_new
+                accepted = f_new <= f - 1e-4 * s * float(g @ step)
+                if not accepted:
+                    s *= 0.5
+            if not accepted:                          # no step lowers f: keep θ and stop
+                stalled = True
+                break
+            theta, f = theta - s * step, f_new        # θ and its objective move together
             # endregion
             self.n_iter_ = it
         else:
             warnings.warn(f"Newton's method did not converge in {self.max_iter} steps "
-                          "(separable data with penalty=None has no finite optimum)", RuntimeWarning)
+                          "(separable data with penalty=None has no finite optimum); "
+                          "increase max_iter or tol, or add a penalty (finite C)", ConvergenceWarning)
+        if stalled:
+            warnings.warn(f"Newton's method stopped after {self.n_iter_} steps: the line search found no "
+                          "step that lowers the objective, yet the largest gradient entry divided by "
+                          f"max(1, C n) is {np.max(np.abs(g)) / max(1.0, C * n):.3g} > tol={self.tol}. "
+                          "Rounding stops the progress before the tolerance; use a larger tol",
+                          ConvergenceWarning)
         self.coef_ = theta[:-1][None, :]
         self.intercept_ = theta[-1:].copy()
         return self
@@ -163,9 +184,13 @@ class LogisticRegression(_LinearClassifier):
         return X @ self.coef_[0] + self.intercept_[0]
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, shape (n_samples, 2): columns ordered as ``classes_``."""
-        p = sigmoid(self.decision_function(X))
-        return np.column_stack([1 - p, p])
+        """Class probabilities, shape (n_samples, 2): columns ordered as ``classes_``.
+
+        The first column is ``σ(-z)`` rather than ``1 - σ(z)``, which rounds to 0 (and loses every
+        digit) once ``σ(z)`` rounds to 1, near ``z ≈ 37``.
+        """
+        z = self.decision_function(X)
+        return np.column_stack([sigmoid(-z), sigmoid(z)])
 
 
 class SoftmaxRegression(_LinearClassifier):
@@ -181,7 +206,10 @@ class SoftmaxRegression(_LinearClassifier):
     max_iter : int, default 1000
         Iterations of L-BFGS.
     tol : float, default 1e-8
-        L-BFGS stops when the largest gradient entry falls below ``tol``.
+        L-BFGS stops when the largest gradient entry falls below ``tol`` ≥ 0 (``"sgd"`` runs all
+        ``n_epochs`` and does not use it). When L-BFGS stops for any other reason than
+        convergence (``max_iter`` ran out, or its line search failed), a ``ConvergenceWarning``
+        gives SciPy's message.
     lr, n_epochs, batch_size, random_state
         Learning rate, passes over the data, minibatch size and seed of ``"sgd"``.
 
@@ -190,6 +218,8 @@ class SoftmaxRegression(_LinearClassifier):
     classes_ : ndarray of shape (n_classes,)
     coef_ : ndarray of shape (n_classes, n_features)
     intercept_ : ndarray of shape (n_classes,)
+    n_iter_ : int
+        L-BFGS iterations, or minibatch updates made by ``"sgd"``.
     loss_history_ : ndarray (``"sgd"`` only): the objective before training and after every epoch.
 
     Notes
@@ -197,6 +227,9 @@ class SoftmaxRegression(_LinearClassifier):
     With logits :math:`o = Wx + b` and one-hot :math:`y`, the loss of one example is
     :math:`\\log\\sum_k e^{o_k} - y^\\top o`, whose gradient in :math:`o` is
     :math:`\\operatorname{softmax}(o) - y`. Derivation: section "Softmax regression".
+
+    ``fit`` uses as many BLAS threads as the caller allows; on small problems one thread is often
+    fastest, which the caller chooses: ``with threadpoolctl.threadpool_limits(1): model.fit(X, y)``.
     """
 
     def __init__(self, alpha: float = 1e-4, *, solver: str = "lbfgs", max_iter: int = 1000, tol: float = 1e-8,
@@ -238,6 +271,7 @@ class SoftmaxRegression(_LinearClassifier):
         """Fit to X of shape (n_samples, n_features) and labels y of shape (n_samples,); returns self."""
         X, y = validate_X_y(self, X, y)
         check_positive(self.alpha, "alpha", strict=False)
+        check_positive(self.tol, "tol", strict=False)
         if self.solver not in ("lbfgs", "sgd"):
             raise ValueError(f"solver must be 'lbfgs' or 'sgd', got {self.solver!r}")
         self.classes_, t = encode_classes(y, type(self).__name__)
@@ -253,9 +287,12 @@ class SoftmaxRegression(_LinearClassifier):
                 loss, gW, gb = self.loss_and_gradient(theta[:K * d].reshape(K, d), theta[K * d:], X, Y)
                 return loss, np.r_[gW.ravel(), gb]
 
-            with threadpool_limits(1):   # small matrices: extra BLAS threads only contend
-                res = minimize(fun, np.zeros(K * (d + 1)), jac=True, method="L-BFGS-B",
-                               options={"maxiter": self.max_iter, "gtol": self.tol, "ftol": 1e-15})
+            res = minimize(fun, np.zeros(K * (d + 1)), jac=True, method="L-BFGS-B",
+                           options={"maxiter": self.max_iter, "gtol": self.tol, "ftol": 1e-15})
+            if not res.success:
+                warnings.warn(f"L-BFGS did not converge in {res.nit} iterations (max_iter={self.max_iter}, "
+                              f"tol={self.tol}): {res.message}; the largest gradient entry is "
+                              f"{np.max(np.abs(res.jac)):.3g}. Increase max_iter, or tol", ConvergenceWarning)
             W, b = res.x[:K * d].reshape(K, d), res.x[K * d:]
             self.n_iter_ = int(res.nit)
         else:
@@ -263,15 +300,16 @@ class SoftmaxRegression(_LinearClassifier):
                 check_positive(getattr(self, name), name, integer=True)
             check_positive(self.lr, "lr")
             rng = np.random.default_rng(self.random_state)
-            history = [self.loss_and_gradient(W, b, X, Y)[0]]
+            history, n_updates = [self.loss_and_gradient(W, b, X, Y)[0]], 0
             for _ in range(self.n_epochs):
                 order = rng.permutation(n)
                 for start in range(0, n, self.batch_size):
                     idx = order[start:start + self.batch_size]
                     _, gW, gb = self.loss_and_gradient(W, b, X[idx], Y[idx])
                     W, b = W - self.lr * gW, b - self.lr * gb
+                    n_updates += 1
                 history.append(self.loss_and_gradient(W, b, X, Y)[0])
-            self.loss_history_ = np.array(history)
+            self.loss_history_, self.n_iter_ = np.array(history), n_updates
         self.coef_, self.intercept_ = W, b
         return self
 

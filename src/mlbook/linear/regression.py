@@ -1,7 +1,9 @@
 """Linear regression, ridge and lasso (chapter "Linear models", sections 1-3).
 
-Every estimator fits ``y ≈ X @ coef_ + intercept_``. The intercept is never penalised:
-the data are centred, the slopes are solved for, and the intercept is recovered as
+Every estimator fits ``y ≈ X @ coef_ + intercept_`` and never penalises the intercept.
+``LinearRegression`` treats the intercept as one more weight: the closed form folds a column
+of ones into X, and gradient descent updates b with its own gradient. ``Ridge`` and ``Lasso``
+eliminate it instead: they centre X and y, solve for the slopes, and recover the intercept as
 ``mean(y) - mean(X) @ coef_``.
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 
 from ..validation import check_positive, validate_X, validate_X_y
 
@@ -49,6 +52,8 @@ class LinearRegression(_LinearPredictor):
         Minibatch size of ``"sgd"`` (sampled without replacement within each epoch).
     tol : float, default 0.0
         ``"gd"`` stops once the gradient norm falls below ``tol`` (0 never stops early).
+        ``"sgd"`` accepts only 0: a minibatch gradient keeps its noise under a constant ``lr``
+        and does not fall below a tolerance, so a positive ``tol`` is refused rather than ignored.
     random_state : int or None
         Seed of the minibatch shuffling.
 
@@ -60,7 +65,8 @@ class LinearRegression(_LinearPredictor):
         Updates made (0 for ``"normal"``).
         A diverging run stops when the loss overflows, with a ``RuntimeWarning``.
     loss_history_ : ndarray of shape (n_epochs_run + 1,)
-        ``(1/2n)||Xw + b - y||²`` before training and after every epoch (iterative solvers).
+        ``(1/2n)||Xw + b - y||²`` before training and after every epoch (one value, at the
+        solution, for ``"normal"``).
 
     Notes
     -----
@@ -97,6 +103,10 @@ class LinearRegression(_LinearPredictor):
         check_positive(self.lr, "lr")
         check_positive(self.n_epochs, "n_epochs", integer=True)
         check_positive(self.tol, "tol", strict=False)
+        if self.solver == "sgd" and self.tol > 0:
+            raise ValueError(f"tol={self.tol!r} applies to solver='gd' only: minibatch SGD runs all n_epochs "
+                             "(its gradient estimate stays noisy and need not fall below tol). "
+                             "Pass tol=0 with solver='sgd', or use solver='gd'")
         w, b = np.zeros(d), 0.0
         history = [squared_loss(X, y, w, b)]
         # Full-batch descent is minibatch SGD with a single batch of all n rows in their
@@ -150,19 +160,27 @@ class Ridge(_LinearPredictor):
         least-squares problem ``[X_c; √α I] w ≈ [y_c; 0]`` (no ``X_cᵀX_c`` is formed);
         ``"gd"`` runs the weight-decay update on the objective divided by 2n.
     lr, n_epochs : float, int
-        Learning rate and number of updates of ``"gd"``.
+        Learning rate and number of updates (epochs) of ``"gd"``.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
-    loss_history_ : ndarray (``"gd"`` only)
+    n_iter_ : int
+        Updates made (0 for ``"closed"``). A diverging ``"gd"`` run stops when the objective
+        overflows, with a ``RuntimeWarning``.
+    loss_history_ : ndarray of shape (n_iter_ + 1,)
+        The objective divided by 2n, :math:`\\frac{1}{2n}(\\|X_c w - y_c\\|^2 + \\alpha\\|w\\|^2)`,
+        before training and after every epoch, as ``LinearRegression.loss_history_``
+        (one value, at the solution, for ``"closed"``).
 
     Notes
     -----
-    Objective :math:`\\|y - Xw - b\\|^2 + \\alpha\\|w\\|^2`. Gradient descent on it divided by
-    :math:`2n` is the weight-decay update
-    :math:`w \\leftarrow (1 - \\eta\\alpha/n)\\,w - \\frac{\\eta}{n} X^\\top(Xw + b - y)`.
+    Objective :math:`\\|y - Xw - b\\|^2 + \\alpha\\|w\\|^2`. Setting its derivative in :math:`b` to zero
+    gives :math:`b = \\bar y - \\bar x^\\top w`, which leaves the same problem in :math:`w` on the
+    centred data :math:`X_c = X - 1\\bar x^\\top`, :math:`y_c = y - \\bar y 1`. Gradient descent on it
+    divided by :math:`2n` is the weight-decay update
+    :math:`w \\leftarrow (1 - \\eta\\alpha/n)\\,w - \\frac{\\eta}{n} X_c^\\top(X_c w - y_c)`.
     Derivation: section "Polynomial features, regularisation and model selection".
     """
 
@@ -180,27 +198,40 @@ class Ridge(_LinearPredictor):
             raise ValueError(f"solver must be 'closed' or 'gd', got {self.solver!r}")
         n, d = X.shape
         self.n_features_in_ = d
-        # region: solvers
-        Xc, yc, x_mean, y_mean = _centre(X, y)
-        if self.solver == "closed":
-            # (X_cᵀX_c + αI) w = X_cᵀy_c is the normal equation of the stacked least-squares problem
-            # [X_c; √α I] w ≈ [y_c; 0]; solving that by lstsq never forms X_cᵀX_c (section 1).
-            A = np.vstack([Xc, np.sqrt(self.alpha) * np.eye(d)])
-            w = np.linalg.lstsq(A, np.r_[yc, np.zeros(d)], rcond=None)[0]
-        else:
+        if self.solver == "gd":
             check_positive(self.lr, "lr")
             check_positive(self.n_epochs, "n_epochs", integer=True)
-            w, history = np.zeros(d), []
-            decay = 1.0 - self.lr * self.alpha / n
-            for _ in range(self.n_epochs):
-                r = Xc @ w - yc
-                history.append(0.5 * (r @ r + self.alpha * w @ w) / n)
-                w = decay * w - self.lr * Xc.T @ r / n    # weight decay, then the data gradient
-            self.loss_history_ = np.array(history)
-        # endregion
-        self.coef_ = w
+        with np.errstate(over="ignore", invalid="ignore"):   # a diverging "gd" run is reported below
+            # region: solvers
+            Xc, yc, x_mean, y_mean = _centre(X, y)
+            if self.solver == "closed":
+                # (X_cᵀX_c + αI) w = X_cᵀy_c is the normal equation of the stacked least-squares problem
+                # [X_c; √α I] w ≈ [y_c; 0]; solving that by lstsq never forms X_cᵀX_c (section 1).
+                A = np.vstack([Xc, np.sqrt(self.alpha) * np.eye(d)])
+                w = np.linalg.lstsq(A, np.r_[yc, np.zeros(d)], rcond=None)[0]
+                history = [self._objective(Xc, yc, w)]
+            else:
+                w = np.zeros(d)
+                decay = 1.0 - self.lr * self.alpha / n
+                history = [self._objective(Xc, yc, w)]            # before training ...
+                for _ in range(self.n_epochs):
+                    if not np.isfinite(history[-1]):
+                        break                                     # diverged: the objective overflowed
+                    r = Xc @ w - yc
+                    w = decay * w - self.lr * Xc.T @ r / n        # weight decay, then the data gradient
+                    history.append(self._objective(Xc, yc, w))    # ... and after every epoch
+            # endregion
+        if not (np.all(np.isfinite(w)) and np.isfinite(history[-1])):
+            warnings.warn(f"gradient descent diverged with lr={self.lr} (the objective overflowed); "
+                          "use a smaller lr or scale the features", RuntimeWarning)
+        self.coef_, self.n_iter_, self.loss_history_ = w, len(history) - 1, np.array(history)
         self.intercept_ = y_mean - float(x_mean @ w)
         return self
+
+    def _objective(self, Xc: np.ndarray, yc: np.ndarray, w: np.ndarray) -> float:
+        """``(1/2n)(||X_c w - y_c||² + α||w||²)``, the objective that ``"gd"`` descends."""
+        r = Xc @ w - yc
+        return 0.5 * float(r @ r + self.alpha * (w @ w)) / len(yc)
 
 
 def soft_threshold(z: np.ndarray | float, t: float) -> np.ndarray | float:
@@ -216,15 +247,21 @@ class Lasso(_LinearPredictor):
     alpha : float, default 1.0
         Penalty strength (the same objective as ``sklearn.linear_model.Lasso(alpha)``).
     max_iter : int, default 1000
-        Maximum number of sweeps over the coordinates.
+        Maximum number of sweeps over the coordinates; a ``ConvergenceWarning`` says when they
+        run out.
     tol : float, default 1e-8
-        Stop when no coefficient moved by more than ``tol`` in a sweep.
+        Stop after the first sweep whose duality gap (see Notes) is at most
+        ``tol * ||y_c||² / n``: scikit-learn's rule, so ``tol`` means the same for both (its
+        default is 1e-4). The gap and the bound scale alike with X and y.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     n_iter_ : int
+        Sweeps made.
+    dual_gap_ : float
+        The duality gap at ``coef_``, on the scale of the objective (scikit-learn's ``dual_gap_``).
 
     Notes
     -----
@@ -232,6 +269,14 @@ class Lasso(_LinearPredictor):
     the minimiser over :math:`w_j` is
     :math:`w_j = S(x_j^\\top r_j / n,\\ \\alpha) \\,/\\, (x_j^\\top x_j / n)`, where
     :math:`S(z, t) = \\operatorname{sign}(z)\\max(|z| - t, 0)`.
+
+    On centred data the objective is :math:`P(w) = \\frac{1}{2n}\\|r\\|^2 + \\alpha\\|w\\|_1` with
+    :math:`r = y_c - X_c w`. Every :math:`\\nu` with :math:`\\|X_c^\\top \\nu / n\\|_\\infty \\le \\alpha` gives
+    the lower bound :math:`D(\\nu) = \\frac1n(\\nu^\\top y_c - \\frac12\\|\\nu\\|^2) \\le P(w^\\star)`; with
+    :math:`\\nu = c\\,r`, :math:`c = \\min(1, \\alpha / \\|X_c^\\top r / n\\|_\\infty)`, the gap
+    :math:`P(w) - D(\\nu) \\ge P(w) - P(w^\\star)` is zero exactly at the minimiser. For
+    :math:`\\alpha = 0` no such :math:`\\nu` exists and the gap is scikit-learn's first-order measure
+    :math:`\\|X_c^\\top r\\|^2 / n`.
     Derivation: section "Polynomial features, regularisation and model selection".
     """
 
@@ -245,15 +290,15 @@ class Lasso(_LinearPredictor):
         X, y = validate_X_y(self, X, y)
         check_positive(self.alpha, "alpha", strict=False)
         check_positive(self.max_iter, "max_iter", integer=True)
+        check_positive(self.tol, "tol", strict=False)
         n, d = X.shape
         self.n_features_in_ = d
         Xc, yc, x_mean, y_mean = _centre(X, y)
         col_sq = (Xc ** 2).sum(axis=0) / n          # x_jᵀx_j / n
         w = np.zeros(d)
         r = yc.copy()                               # residual y_c - X_c w
-        n_iter = 0
+        bound = self.tol * float(yc @ yc) / n       # scikit-learn's: tol times twice the gap of w = 0
         for n_iter in range(1, self.max_iter + 1):
-            max_step = 0.0
             # region: coordinate sweep
             for j in range(d):
                 if col_sq[j] == 0.0:
@@ -262,11 +307,33 @@ class Lasso(_LinearPredictor):
                 new = soft_threshold(rho, self.alpha) / col_sq[j]
                 if new != w[j]:
                     r -= Xc[:, j] * (new - w[j])
-                    max_step = max(max_step, abs(new - w[j]))
                     w[j] = new
             # endregion
-            if max_step <= self.tol:
+            gap = _lasso_duality_gap(Xc, yc, w, self.alpha, r)
+            if gap <= bound:
                 break
-        self.coef_, self.n_iter_ = w, n_iter
+        else:
+            warnings.warn(f"Lasso did not converge in max_iter={self.max_iter} sweeps: the duality gap "
+                          f"{gap:.3g} exceeds tol * ||y_c||^2 / n = {bound:.3g}. Increase max_iter, "
+                          "scale the features, or increase alpha", ConvergenceWarning)
+        self.coef_, self.n_iter_, self.dual_gap_ = w, n_iter, float(gap)
         self.intercept_ = y_mean - float(x_mean @ w)
         return self
+
+
+def _lasso_duality_gap(Xc: np.ndarray, yc: np.ndarray, w: np.ndarray, alpha: float, r: np.ndarray) -> float:
+    """The lasso's duality gap at ``w`` on centred data, with ``r = yc - Xc @ w``; see :class:`Lasso`.
+
+    ``P(w) - D(c r)`` with ``c = min(1, α / ||X_cᵀr/n||_∞)``, an upper bound on ``P(w) - P(w*)``;
+    for ``alpha = 0`` (no feasible dual point), scikit-learn's first-order measure ``||X_cᵀr||² / n``.
+    """
+    n = len(yc)
+    corr = Xc.T @ r / n                             # X_cᵀr / n: the data gradient, up to sign
+    if alpha == 0:
+        return n * float(corr @ corr)
+    top = float(np.max(np.abs(corr)))
+    c = 1.0 if top <= alpha else alpha / top        # scale r into the dual feasible set
+    rr = float(r @ r)
+    primal = 0.5 * rr / n + alpha * float(np.abs(w).sum())
+    dual = (c * float(r @ yc) - 0.5 * c * c * rr) / n
+    return primal - dual

@@ -57,6 +57,14 @@ def test_pattern_matches_plurals_and_hyphenation_but_not_substrings():
     assert term("learning rate").english_pattern().search("Learning-rate widget")
 
 
+def test_acronyms_match_in_capitals_only():
+    blue = term("best linear unbiased estimator")
+    assert blue.used_in("OLS is BLUE under the Gauss–Markov conditions")
+    assert blue.used_in("the best linear unbiased estimators")
+    assert not blue.used_in("the fitted values (blue) and the residuals")
+    assert not term("residual sum of squares").used_in("an rss feed")
+
+
 def test_ignored_phrases_are_other_concepts():
     precision = term("precision")
     assert precision.used_in("precision and recall")

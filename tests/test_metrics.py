@@ -146,3 +146,31 @@ def test_best_f1_threshold_is_the_best_of_sklearns_f1_over_all_thresholds(seed):
 def test_best_f1_threshold_refuses_one_class():
     with pytest.raises(ValueError, match="both classes"):
         M.best_f1_threshold([0, 0, 0], [0.1, 0.2, 0.3])
+
+
+def test_log_loss_and_brier_score_match_sklearn():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 200)
+    p = rng.uniform(0.01, 0.99, 200)
+    assert abs(M.log_loss(y, p) - skm.log_loss(y, p)) < 1e-12
+    assert abs(M.brier_score(y, p) - skm.brier_score_loss(y, p)) < 1e-12
+    labels = np.where(y == 1, "spam", "ham")                      # string labels, positive = the larger
+    assert abs(M.log_loss(labels, p) - skm.log_loss(y, p)) < 1e-12
+    assert abs(M.brier_score(labels, 1 - p, pos_label="ham") - skm.brier_score_loss(1 - y, 1 - p)) < 1e-12
+
+
+def test_log_loss_edge_cases_and_bad_input():
+    assert M.log_loss([1, 0], [1.0, 0.0]) == 0.0                 # 0 log 0 = 0
+    assert M.log_loss([1, 0], [0.0, 0.0]) == np.inf              # a sure mistake costs infinity
+    assert M.log_loss([1, 1], [0.5, 0.5]) == pytest.approx(np.log(2))
+    assert M.brier_score([0, 0], [0.5, 1.0]) == pytest.approx(0.625)
+    with pytest.raises(ValueError, match="probabilities"):
+        M.log_loss([0, 1], [-0.2, 1.3])
+    with pytest.raises(ValueError, match="must match"):
+        M.brier_score([0, 1, 1], [0.2, 0.3])
+    with pytest.raises(ValueError, match="binary"):
+        M.log_loss([0, 1, 2], [0.2, 0.3, 0.4])
+    with pytest.raises(ValueError, match="pos_label"):
+        M.log_loss(["a", "a"], [0.2, 0.3])
+    with pytest.raises(ValueError, match="NaN"):
+        M.brier_score([0, 1], [np.nan, 0.3])

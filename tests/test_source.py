@@ -66,3 +66,19 @@ def test_show_source_prints_a_region_of_the_package(capsys):
 def test_objects_without_source_are_refused():
     with pytest.raises(TypeError, match="cannot read the source"):
         source_text(len)
+
+
+def test_package_source_compiles_without_escape_warnings():
+    """A LaTeX docstring that is not raw turns ``\\t`` in ``\\tanh`` into a tab and ``\\m`` into a warning."""
+    import pathlib
+    import warnings
+
+    import mlbook
+
+    root = pathlib.Path(mlbook.__file__).parent
+    files = sorted(root.rglob("*.py"))
+    assert files
+    for path in files:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            compile(path.read_text(encoding="utf-8"), str(path), "exec")

@@ -66,8 +66,15 @@ class Term:
         return bool(self.english_pattern().search(text))
 
     def english_pattern(self) -> re.Pattern[str]:
-        """A case-insensitive whole-word pattern for the term, its alternates and their plurals."""
-        alts = "|".join(re.escape(f).replace(r"\ ", r"[\s-]+") + r"(?:s|es)?" for f in self.english_forms())
+        """A case-insensitive whole-word pattern for the term, its alternates and their plurals.
+
+        A form written in capitals only (an acronym such as BLUE or RSS) matches case-sensitively, so
+        that the colour blue is not the best linear unbiased estimator."""
+        def alternative(form: str) -> str:
+            core = re.escape(form).replace(r"\ ", r"[\s-]+") + r"(?:s|es)?"
+            acronym = len(form) > 1 and form.isupper() and not any(c.isspace() for c in form)
+            return f"(?-i:{core})" if acronym else core
+        alts = "|".join(alternative(f) for f in self.english_forms())
         return re.compile(rf"(?<![\w-])(?:{alts})(?![\w-])", re.IGNORECASE)
 
     def chinese_forms(self) -> tuple[str, ...]:

@@ -190,6 +190,65 @@ def auc(x: Any, y: Any) -> float:
     return direction * float(np.sum(dx * (y[1:] + y[:-1]) / 2))
 
 
+def _binary_probabilities(y_true: Any, proba: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
+    """0/1 outcomes and the predicted probabilities of the positive class, checked."""
+    y_true = as_label_array(y_true, "y_true")
+    p = as_float_array(proba, "proba", ndim=1)
+    if len(y_true) != len(p):
+        raise ValueError(f"y_true has {len(y_true)} values but proba has {len(p)}; they must match")
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError(f"proba must hold probabilities in [0, 1], got values in [{p.min():g}, {p.max():g}]; "
+                         "pass sigmoid(scores), not the scores")
+    classes = np.unique(y_true)
+    if len(classes) > 2:
+        raise ValueError(f"these scores are binary, but y_true holds the classes {classes.tolist()}")
+    if pos_label is None:
+        if len(classes) == 2:
+            pos_label = classes[1]
+        elif set(classes.tolist()) <= {0, 1}:
+            pos_label = 1
+        else:
+            raise ValueError(f"y_true holds the single class {classes.tolist()}; say which is positive with pos_label")
+    return (y_true == pos_label).astype(np.float64), p
+
+
+def log_loss(y_true: Any, proba: Any, pos_label: Any = None) -> float:
+    r"""The mean negative log-likelihood of binary outcomes (the cross-entropy, in nats).
+
+    .. math:: \frac1n \sum_i -\big[y_i \log p_i + (1 - y_i)\log(1 - p_i)\big],
+
+    with :math:`0 \log 0 = 0`. It is a strictly proper scoring rule: its expectation under
+    :math:`y \sim \mathrm{Bernoulli}(q)` is minimised only at :math:`p = q`. A positive predicted
+    with probability 0 (or a negative with probability 1) costs :math:`+\infty`, which is returned as
+    ``inf``; scikit-learn's ``log_loss`` clips the probabilities to ``[eps, 1 - eps]`` instead.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+    proba : array-like of shape (n_samples,)
+        The predicted probability of the positive class, in [0, 1].
+    pos_label : optional
+        The positive class; by default the larger of the two classes in ``y_true`` (1 when only 0 or
+        only 1 occurs).
+    """
+    y, p = _binary_probabilities(y_true, proba, pos_label)
+    with np.errstate(divide="ignore"):
+        terms = np.where(y == 1, -np.log(p), -np.log1p(-p))
+    return float(np.mean(terms))
+
+
+def brier_score(y_true: Any, proba: Any, pos_label: Any = None) -> float:
+    r"""The mean squared difference between the predicted probability and the 0/1 outcome (Brier, 1950).
+
+    .. math:: \frac1n \sum_i (p_i - y_i)^2 .
+
+    A strictly proper scoring rule, bounded by 1: :math:`\mathbb E(p - y)^2 = (p - q)^2 + q(1 - q)` for
+    :math:`y \sim \mathrm{Bernoulli}(q)`. Arguments as in :func:`log_loss`.
+    """
+    y, p = _binary_probabilities(y_true, proba, pos_label)
+    return float(np.mean((p - y) ** 2))
+
+
 def _regression_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     """Two 1-D float arrays of the same length with no NaN."""
     return _same_length(as_float_array(y_true, "y_true", ndim=1), as_float_array(y_pred, "y_pred", ndim=1))

@@ -82,7 +82,7 @@ def scaled_dot_product_attention(q: Any, k: Any, v: Any, mask: Any = None) -> tu
 
 def additive_attention(q: Any, k: Any, v: Any, W_q: Any, W_k: Any, w_v: Any,
                        mask: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """Additive attention (Bahdanau, Cho & Bengio, 2015): scores ``w_vᵀ tanh(W_q q + W_k k)``.
+    r"""Additive attention (Bahdanau, Cho & Bengio, 2015): scores ``w_vᵀ tanh(W_q q + W_k k)``.
 
     .. math:: a(\mathbf q, \mathbf k) = \mathbf w_v^\top \tanh(\mathbf W_q \mathbf q + \mathbf W_k \mathbf k),
               \qquad \text{output}_i = \sum_j \operatorname{softmax}_j\big(a(\mathbf q_i, \mathbf k_j)\big)\, \mathbf v_j .

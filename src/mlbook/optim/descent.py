@@ -151,7 +151,7 @@ def _hessian_at(hess: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
 def damped_newton(f: Callable[[np.ndarray], Any], grad: Callable[[np.ndarray], Any],
                   hess: Callable[[np.ndarray], Any], x0: Any, steps: int, *, alpha: float = 0.25,
                   beta: float = 0.5, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Newton's method with a descent check and a backtracking line search; every iterate and step size.
+    r"""Newton's method with a descent check and a backtracking line search; every iterate and step size.
 
     Parameters
     ----------

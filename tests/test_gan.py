@@ -212,3 +212,24 @@ def test_train_gan_agrees_on_cpu_and_cuda():
 def test_bad_input_is_refused_with_a_clear_message(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_train_gan_multi_tensor_adam_gives_the_single_tensor_numbers(monkeypatch):
+    """train_gan asks Adam for its foreach (multi-tensor) update; on the CPU it must change no number."""
+    import mlbook.gan.training as training
+
+    X, _ = make_gaussian_ring(512)
+
+    def run():
+        torch.manual_seed(0)
+        G, D = gan.MLPGenerator(2, 2, 16, 2), gan.MLPCritic(2, 16, 2)
+        h = gan.train_gan(G, D, X, loss="wgan-gp", steps=20, n_critic=2, snapshot_every=10, n_snapshot=64,
+                          device="cpu", random_state=0, show_progress=False)
+        return h["snapshots"][-1][1], h["d_loss"]
+
+    fast = run()
+    adam = torch.optim.Adam
+    monkeypatch.setattr(training.torch.optim, "Adam", lambda params, **kw: adam(params, **{**kw, "foreach": False}))
+    slow = run()
+    np.testing.assert_array_equal(fast[0], slow[0])
+    assert fast[1] == slow[1]

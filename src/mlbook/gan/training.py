@@ -105,8 +105,10 @@ def train_gan(generator: nn.Module, critic: nn.Module, data: Any, *, loss: str =
     generator.to(device).train()
     critic.to(device).train()
     X = X.to(device)
-    opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas)
-    opt_d = torch.optim.Adam(critic.parameters(), lr=lr, betas=betas)
+    # foreach: one multi-tensor update per step instead of a loop over the parameters (the default on
+    # CUDA; on the CPU it gives the same numbers, faster for the many small steps of a WGAN critic)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=lr, betas=betas, foreach=True)
+    opt_d = torch.optim.Adam(critic.parameters(), lr=lr, betas=betas, foreach=True)
     rng = torch.Generator().manual_seed(int(random_state))
     fixed_noise = torch.randn(int(n_snapshot), latent_dim, generator=rng).to(device)
 

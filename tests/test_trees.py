@@ -402,3 +402,226 @@ def test_public_fit_bootstrap_trees_returns_out_of_bag_rows():
         assert 0.25 < oob.size / 200 < 0.5
     no_bootstrap = T.RandomForestClassifier(3, bootstrap=False, random_state=0)
     assert all(o.size == 0 for o in no_bootstrap.fit_bootstrap_trees(X, y))
+
+
+# ---- review fixes (chapter 6 review, section 7) ----------------------------------------------
+def test_zero_weight_rows_never_make_a_child():
+    """7.1: a split is admissible only if both sides carry positive weight."""
+    X = np.array([[1.0], [2.0], [3.0], [4.0], [5.0]])
+    y, w = np.array([10.0, 0.0, 0.0, 5.0, 5.0]), np.array([0.0, 1.0, 1.0, 1.0, 1.0])
+    pred = T.DecisionTreeRegressor().fit(X, y, sample_weight=w).predict(X)
+    assert np.all(np.isfinite(pred))
+    np.testing.assert_allclose(pred[1:], y[1:])
+    yc = y - np.average(y, weights=w)  # the statistics grow_tree hands to best_split
+    col, thr, gain = T.best_split(X, np.column_stack([w, w * yc, w * yc * yc]), "regression", "gini", 1)
+    assert np.isfinite(gain) and thr == 3.5  # not the split isolating the zero-weight row (gain 0/0)
+    assert gain == pytest.approx(np.var(y[1:]))  # the SSE decrease per unit weight: all of it
+    # classification: the weighted node is pure, so every cut gains 0; the first one (x <= 1.5)
+    # would put only the zero-weight row on the left, an empty child
+    stats = np.eye(2)[[0, 1, 1, 1, 1]] * w[:, None]
+    col, thr, gain = T.best_split(X, stats, "classification", "gini", 1)
+    assert thr == 2.5 and gain == 0.0
+    assert T.DecisionTreeClassifier().fit(X, [0, 1, 1, 1, 1], sample_weight=w).get_n_leaves() == 1
+
+
+def test_deep_tree_has_no_recursion_limit():
+    """7.2: labels alternating along one feature; scikit-learn builds the tree at depth n - 1."""
+    n = 2400
+    X, y = np.arange(n, dtype=float)[:, None], np.arange(n) % 2
+    ours = T.DecisionTreeClassifier().fit(X, y)
+    ref = skt.DecisionTreeClassifier(random_state=0).fit(X, y)
+    assert ours.get_depth() == ref.get_depth() == n - 1
+    assert ours.get_n_leaves() == ref.get_n_leaves() == n
+    np.testing.assert_array_equal(ours.predict(X), y)
+    pruned = T.DecisionTreeClassifier(ccp_alpha=1e-9).fit(X, y)  # the pruning copy walks it too
+    assert pruned.get_depth() == n - 1
+    t = ours.tree_
+    assert max(t.depth(t.left[0]), t.depth(t.right[0])) == n - 2  # depth of a subtree
+
+
+def test_plot_tree_draws_a_deep_tree():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    n = 1100  # depth 1099: deeper than Python's default recursion limit of 1000
+    X, y = np.arange(n, dtype=float)[:, None], np.arange(n) % 2
+    m = T.DecisionTreeClassifier().fit(X, y)
+    ax = T.plot_tree(m)
+    assert len(ax.texts) == m.tree_.node_count and ax.get_ylim()[0] == pytest.approx(-(n - 1) - 0.6)
+    plt.close("all")
+
+
+def test_gain_ratio_uses_weighted_split_information():
+    """7.3: integer weights act as repeated rows for the gain ratio as well."""
+    X, y = continuous_data(1, n=120)
+    w = np.random.default_rng(3).integers(1, 5, size=len(y))
+    a = T.DecisionTreeClassifier(criterion="gain_ratio", max_depth=4).fit(X, y, sample_weight=w)
+    b = T.DecisionTreeClassifier(criterion="gain_ratio", max_depth=4).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    np.testing.assert_array_equal(a.tree_.feature, b.tree_.feature)
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-12)
+    # by hand: x = 1..4, y = (0, 0, 1, 1), weights (3, 1, 1, 1); the cut 2|3 is pure
+    Xs, ys, ws = np.array([[1.0], [2.0], [3.0], [4.0]]), np.array([0, 0, 1, 1]), np.array([3.0, 1, 1, 1])
+    gains, ratios = [], []
+    for i in (1, 2, 3):  # cut after the i-th row
+        wl, wr = ws[:i].sum(), ws[i:].sum()
+        child = lambda s: T.impurity_from_counts(np.bincount(ys[s], weights=ws[s], minlength=2))
+        g = T.impurity_from_counts(np.bincount(ys, weights=ws)) - (wl * child(slice(0, i)) + wr * child(slice(i, 4))) / 6
+        p = wl / 6
+        gains.append(g)
+        ratios.append(g / -(p * np.log2(p) + (1 - p) * np.log2(1 - p)))
+    gains, ratios = np.array(gains), np.where(np.array(gains) >= np.mean(gains), ratios, -np.inf)
+    col, thr, gain = T.best_split(Xs, np.eye(2)[ys] * ws[:, None], "classification", "gain_ratio", 1)
+    assert thr == [1.5, 2.5, 3.5][int(np.argmax(ratios))] == 2.5 and gain == pytest.approx(gains[1])
+
+
+@pytest.mark.parametrize("kind", ["regressor", "classifier"])
+def test_gradient_boosting_importances_equal_sklearn(kind):
+    """7.4: compared with sklearn.ensemble directly, on data where both grow the same trees
+    (continuous features, no ties; the test checks that every tree splits alike first)."""
+    X, y = continuous_data(0, task="regression" if kind == "regressor" else "classification")
+    Ours, Ref = ((T.GradientBoostingRegressor, ske.GradientBoostingRegressor) if kind == "regressor"
+                 else (T.GradientBoostingClassifier, ske.GradientBoostingClassifier))
+    ours = Ours(n_estimators=15, max_depth=2).fit(X, y)
+    ref = Ref(n_estimators=15, max_depth=2, random_state=0).fit(X, y)
+    for a, b in zip(ours.estimators_, ref.estimators_):
+        a, b = np.atleast_1d(a)[0].tree_, b[0].tree_
+        np.testing.assert_array_equal(a.feature, b.feature.clip(-1))
+        np.testing.assert_allclose(a.threshold[a.feature >= 0], b.threshold[b.feature >= 0], rtol=1e-6)
+    np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_, rtol=1e-6, atol=1e-9)
+    # not the mean of the per-tree normalised importances (the old rule)
+    per_tree = np.mean([t.feature_importances_ for t in ours.estimators_ for t in np.atleast_1d(t)], axis=0)
+    assert np.abs(per_tree / per_tree.sum() - ours.feature_importances_).max() > 1e-3
+
+
+def test_gradient_boosting_single_node_trees_are_skipped():
+    X = np.arange(8.0)[:, None]
+    gb = T.GradientBoostingRegressor(n_estimators=3, max_depth=1).fit(X, np.zeros(8))
+    np.testing.assert_array_equal(gb.feature_importances_, [0.0])  # every tree is one leaf
+
+
+@pytest.mark.parametrize("name", ["binary", "wine"])
+def test_gradient_boosting_classifier_trees_hold_the_newton_values(name):
+    """7.5: estimators_[m][k].predict gives the values the model adds."""
+    X, y = continuous_data(2) if name == "binary" else load_wine(return_X_y=True)
+    gbc = T.GradientBoostingClassifier(n_estimators=5, max_depth=2, learning_rate=0.3).fit(X, y)
+    F = np.tile(gbc.init_, (len(X), 1))
+    for m, stage in enumerate(gbc.estimators_):
+        for k, h in enumerate(stage):
+            F[:, k] += 0.3 * h.predict(X)
+    np.testing.assert_allclose(gbc._proba(F), gbc.predict_proba(X), rtol=1e-12)
+    if name == "binary":  # the same trees as scikit-learn's, which writes the Newton values too
+        ref = ske.GradientBoostingClassifier(n_estimators=5, max_depth=2, learning_rate=0.3, random_state=0).fit(X, y)
+        for m in range(5):
+            np.testing.assert_allclose(gbc.estimators_[m][0].predict(X), ref.estimators_[m, 0].predict(X), rtol=1e-7)
+
+
+@pytest.mark.parametrize("depth", [2, None])
+def test_regression_tree_value_holds_the_real_means(depth):
+    """7.6: tree_.value holds the real means, as scikit-learn's tree_.value."""
+    X, y = continuous_data(5, task="regression")
+    y = y + 100.0  # a large offset
+    ours = T.DecisionTreeRegressor(max_depth=depth, min_samples_leaf=5).fit(X, y)
+    ref = skt.DecisionTreeRegressor(max_depth=depth, min_samples_leaf=5, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.tree_.value[:, 0], ref.tree_.value[:, 0, 0], rtol=1e-10)
+    np.testing.assert_allclose(ours.tree_.value[ours.apply(X), 0], ours.predict(X), rtol=0)
+    assert ours.tree_.value[0, 0] == pytest.approx(y.mean())
+
+
+def test_pruning_path_and_permutation_importance_are_bunches():
+    """7.7: attribute access, as scikit-learn, and key access, as the notebooks use."""
+    from sklearn.utils import Bunch
+    X, y = continuous_data(0, n=150)
+    path = T.DecisionTreeClassifier().cost_complexity_pruning_path(X, y)
+    assert isinstance(path, Bunch) and path.ccp_alphas is path["ccp_alphas"] and path.impurities is path["impurities"]
+    m = T.DecisionTreeClassifier(max_depth=3).fit(X, y)
+    perm = T.permutation_importance(m, X, y, n_repeats=3, random_state=0)
+    assert isinstance(perm, Bunch) and perm.importances.shape == (5, 3)
+    assert perm.importances_mean is perm["importances_mean"] and perm.importances_std is perm["importances_std"]
+
+
+@pytest.mark.parametrize("n_estimators", [1, 3, 6])
+def test_adaboost_predict_proba_equals_sklearn(n_estimators):
+    """7.7: the stumps and errors agree with scikit-learn's SAMME for the first rounds here."""
+    X, y = load_breast_cancer(return_X_y=True)
+    ours = T.AdaBoostClassifier(n_estimators=n_estimators).fit(X, y)
+    ref = ske.AdaBoostClassifier(n_estimators=n_estimators, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.estimator_errors_, ref.estimator_errors_, rtol=1e-8)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), rtol=1e-8, atol=1e-12)
+    np.testing.assert_array_equal(ours.classes_[ours.predict_proba(X).argmax(axis=1)], ours.predict(X))
+
+
+def test_adaboost_predict_proba_multiclass_formula_and_soft_voting():
+    from sklearn.ensemble import VotingClassifier
+    X, y = load_wine(return_X_y=True)
+    m = T.AdaBoostClassifier(n_estimators=10).fit(X, y)
+    C = 3
+    votes = np.zeros((len(X), C))
+    for h, a in zip(m.estimators_, m.estimator_weights_):
+        votes[np.arange(len(X)), h.predict(X)] += a
+    f = (C * votes / m.estimator_weights_.sum() - 1) / (C - 1)  # symmetric SAMME scores
+    p = np.exp(f / (C - 1))
+    np.testing.assert_allclose(m.predict_proba(X), p / p.sum(axis=1, keepdims=True), rtol=1e-12)
+    ref = ske.AdaBoostClassifier(n_estimators=10, random_state=0).fit(X, y)
+    if np.allclose(ref.estimator_errors_, m.estimator_errors_, rtol=1e-8):  # the same learners
+        np.testing.assert_allclose(m.predict_proba(X), ref.predict_proba(X), rtol=1e-8)
+    soft = VotingClassifier([("ada", T.AdaBoostClassifier(n_estimators=10)),
+                             ("tree", T.DecisionTreeClassifier(max_depth=3))], voting="soft").fit(X, y)
+    assert soft.predict_proba(X).shape == (len(X), 3) and soft.score(X, y) > 0.9
+
+
+def test_best_split_keeps_its_positional_call_and_refuses_a_bad_task():
+    """7.8: the notebooks call best_split(Xs, np.eye(2)[y], "classification", "gini", 1)."""
+    X, y = continuous_data(0, n=80)
+    col, thr, gain = T.best_split(X, np.eye(2)[y], "classification", "gini", 1)
+    assert 0 <= col < 5 and gain > 0
+    with pytest.raises(ValueError, match="task"):
+        T.best_split(X, np.eye(2)[y], "classify", "gini", 1)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_candidate_features_are_the_first_k_varying_ones(seed):
+    """7.8: np.ptp runs over the drawn features only, and the draw is the old one."""
+    from mlbook.trees.tree import FEATURE_EPS, _BaseTree
+    rng = np.random.default_rng(seed)
+    Xn = rng.normal(size=(30, 12))
+    Xn[:, rng.choice(12, 6, replace=False)] = 1.0  # six constant columns
+    for k in (1, 3, 6, 8):
+        got = _BaseTree._candidate_features(Xn, k, np.random.default_rng(seed + 10))
+        order = np.random.default_rng(seed + 10).permutation(12)
+        varying = order[np.ptp(Xn[:, order], axis=0) > FEATURE_EPS]
+        np.testing.assert_array_equal(got, varying[:k])
+    m = T.DecisionTreeClassifier(max_features=3, random_state=0).fit(Xn, (Xn[:, 0] > 0).astype(int))
+    assert m.score(Xn, (Xn[:, 0] > 0).astype(int)) == 1.0
+
+
+def _play_tennis():
+    outlook = "sunny sunny overcast rain rain rain overcast sunny sunny rain sunny overcast overcast rain".split()
+    temperature = "hot hot hot mild cool cool cool mild cool mild mild mild hot mild".split()
+    humidity = "high high high high normal normal normal high normal normal normal high normal high".split()
+    wind = "weak strong weak weak weak strong strong weak weak weak strong strong weak strong".split()
+    play = "no no yes yes yes no yes no yes yes yes yes yes no".split()
+    return {"outlook": outlook, "temperature": temperature, "humidity": humidity, "wind": wind}, play
+
+
+def test_id3_grows_quinlans_play_tennis_tree_and_predicts_it():
+    columns, play = _play_tennis()
+    tree = T.id3_tree(columns, play)
+    assert tree == {"outlook": {"overcast": "yes", "rain": {"wind": {"strong": "no", "weak": "yes"}},
+                                "sunny": {"humidity": {"high": "no", "normal": "yes"}}}}  # Quinlan (1986), Fig. 2
+    np.testing.assert_array_equal(T.id3_predict(tree, columns), play)
+    # with outlook withheld, the root is humidity, the next best gain (0.152 bits)
+    assert next(iter(T.id3_tree(columns, play, ["temperature", "humidity", "wind"]))) == "humidity"
+    assert T.id3_tree({"a": [1, 2, 3]}, [0, 0, 0]) == 0          # a pure node is a leaf
+    assert T.id3_tree({"a": [1, 1, 1, 1]}, [0, 1, 1, 0]) == 0     # no useful feature left: majority, tie -> smallest
+
+
+def test_id3_refuses_bad_input():
+    columns, play = _play_tennis()
+    with pytest.raises(ValueError, match="same length"):
+        T.id3_tree(columns, play[:-1])
+    with pytest.raises(ValueError, match="unknown features"):
+        T.id3_tree(columns, play, ["colour"])
+    with pytest.raises(ValueError, match="no branch"):
+        T.id3_predict(T.id3_tree(columns, play), {**columns, "outlook": ["fog"] * 14})
+    with pytest.raises(ValueError, match="mapping"):
+        T.id3_tree([1, 2], [0, 1])

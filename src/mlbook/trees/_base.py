@@ -2,7 +2,7 @@
 
 Each helper here is written once and used by ``tree.py``, ``forest.py`` and ``boosting.py``:
 the integer hyper-parameter check, the input check of a fitted estimator, the class encoding
-of the boosting classifiers and the averaged impurity importance of an ensemble.
+of the boosting classifiers and the averaged impurity importance of a forest.
 """
 from __future__ import annotations
 
@@ -27,7 +27,11 @@ def check_int_param(value: Any, name: str, low: int = 1, *, allow_none: bool = F
 
 
 def mean_tree_importances(trees: Iterable[Any]) -> np.ndarray:
-    """Mean of the trees' normalised impurity importances, renormalised to sum to 1."""
+    """Mean of the trees' normalised impurity importances, renormalised to sum to 1.
+
+    This is how scikit-learn's random forests combine their trees. Gradient boosting averages
+    the *unnormalised* importances instead (see ``_BaseBoosting.feature_importances_``).
+    """
     imp = np.mean([t.feature_importances_ for t in trees], axis=0)
     total = imp.sum()
     return imp / total if total > 0 else imp

@@ -14,8 +14,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ..validation import as_float_array, check_is_fitted, check_positive, validate_X_y
 from ..validation import encode_classes
-from ._base import FittedInputMixin, check_int_param, mean_tree_importances
+from ._base import FittedInputMixin, check_int_param
 from .tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+HESSIAN_FLOOR = 1e-150  # a leaf whose summed hessian is below this gets the value 0 (as scikit-learn)
 
 
 def _check_boosting_params(est: Any) -> None:
@@ -27,9 +29,31 @@ def _check_boosting_params(est: Any) -> None:
 class _BaseBoosting(FittedInputMixin, BaseEstimator):
     @property
     def feature_importances_(self) -> np.ndarray:
-        """Mean of the trees' normalised impurity decreases, shape (n_features,)."""
+        """Impurity importance of each feature, computed as scikit-learn's gradient boosting does.
+
+        Returns
+        -------
+        ndarray of shape (n_features,)
+            Sums to 1 (all zeros when every tree is a single leaf).
+
+        Notes
+        -----
+        Each tree's *unnormalised* decrease :math:`I_{bj}` (its weighted impurity decreases on
+        feature j, divided by the root weight) is averaged over the trees that split at least
+        once, and the average is normalised at the end:
+
+        .. math:: \\mathrm{Imp}_j \\propto \\frac1B \\sum_b I_{bj}.
+
+        A late tree fitting small residuals therefore counts for little; normalising each tree
+        first (as a random forest does) would give it the same say as the first tree.
+        """
         check_is_fitted(self, "estimators_")
-        return mean_tree_importances(t for stage in self.estimators_ for t in np.atleast_1d(stage))
+        trees = [t for stage in self.estimators_ for t in np.atleast_1d(stage) if t.tree_.node_count > 1]
+        if not trees:
+            return np.zeros(self.n_features_in_)
+        imp = np.mean([t.tree_.feature_importances(self.n_features_in_, normalize=False) for t in trees], axis=0)
+        total = imp.sum()
+        return imp / total if total > 0 else imp
 
 
 class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
@@ -60,6 +84,14 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
         w_i \\leftarrow w_i \\, e^{\\alpha_m} \\text{ if misclassified}, \\; w_i e^{-\\alpha_m} \\text{ otherwise};
 
     for :math:`C = 2` this is the classic :math:`\\alpha_m = \\tfrac12\\ln\\frac{1-\\varepsilon_m}{\\varepsilon_m}`.
+    (scikit-learn's SAMME weights are twice these; the predictions and probabilities are the same.)
+
+    Boosting stops early in two cases, and learners are then discarded:
+
+    - :math:`\\varepsilon_m \\ge 1 - 1/C` (no better than guessing): this learner is discarded and
+      the earlier ones are kept (if it is the first one, ``fit`` raises ``ValueError``);
+    - :math:`\\varepsilon_m \\le 0` (perfect on the weighted sample): the *earlier* learners are
+      discarded and this one alone is kept, with weight 1. (scikit-learn keeps the earlier ones.)
     """
 
     def __init__(self, n_estimators: int = 50, learning_rate: float = 1.0, max_depth: int = 1):
@@ -134,6 +166,32 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
         for votes in self._staged_votes(X):
             pass
         return self._as_decision(votes)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities from the normalised votes, as scikit-learn's SAMME (Zhu et al., 2009).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+
+        Notes
+        -----
+        With :math:`v_k(x) = \\sum_m \\alpha_m [h_m(x) = k] / \\sum_m \\alpha_m`, the share of the
+        vote for class k, and :math:`f_k = \\frac{C}{C-1} v_k - \\frac{1}{C-1}` (the symmetric
+        SAMME scores, summing to 0),
+
+        .. math:: p_k(x) = \\frac{\\exp\\big(f_k(x) / (C-1)\\big)}{\\sum_l \\exp\\big(f_l(x) / (C-1)\\big)}.
+
+        For two classes, :math:`p_1 = \\sigma\\big(2 (v_1 - v_0)\\big)`. The probabilities only rank
+        the classes as the vote does: AdaBoost is not calibrated.
+        """
+        for votes in self._staged_votes(X):
+            pass
+        C = self.classes_.size
+        v = votes / self.estimator_weights_.sum()
+        z = C / (C - 1.0) ** 2 * v  # f_k / (C-1), up to a constant that softmax ignores
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
 
     def staged_predict(self, X: Any) -> Iterator[np.ndarray]:
         """Predictions after 1, 2, ... weak learners."""
@@ -220,6 +278,9 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
     Each stage fits one regression tree per class to the residuals :math:`y_{ik} - p_{ik}` (the
     negative gradient of the log loss in the scores) and replaces every leaf's value by one Newton
     step, :math:`\\gamma = \\sum r / \\sum p(1-p)` (times :math:`(C-1)/C` for :math:`C > 2`).
+    As in scikit-learn, the Newton steps are written into the leaves' ``tree_.value``, so
+    ``estimators_[m][k].predict(X)`` returns the step :math:`\\gamma` the model adds (before the
+    learning rate); internal nodes keep their least-squares means.
 
     Parameters are those of :class:`GradientBoostingRegressor`.
 
@@ -228,8 +289,7 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
     init_ : ndarray of shape (n_scores,)
         Initial scores: the log-odds (binary) or the log class priors.
     estimators_ : list of ndarray of DecisionTreeRegressor, each of shape (n_scores,)
-    leaf_values_ : list of list of ndarray
-        The Newton leaf values, indexed like ``tree_`` of each tree.
+        Stage m, score k: ``estimators_[m][k]``, whose leaves hold the Newton steps.
     """
 
     def __init__(self, n_estimators: int = 100, learning_rate: float = 0.1, max_depth: int = 3,
@@ -259,11 +319,11 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
         self.init_ = np.array([np.log(prior[1] / prior[0])]) if C == 2 else np.log(prior)
         F = np.tile(self.init_, (X.shape[0], 1))
         targets = Y[:, 1:] if C == 2 else Y
-        self.estimators_, self.leaf_values_ = [], []
+        self.estimators_ = []
         for _ in range(self.n_estimators):
             P = self._proba(F)[:, 1:] if C == 2 else self._proba(F)
             R = targets - P  # negative gradient of the log loss in each score
-            stage, values = [], []
+            stage = []
             for k in range(K):
                 h = DecisionTreeRegressor(max_depth=self.max_depth,
                                           min_samples_leaf=self.min_samples_leaf).fit(X, R[:, k])
@@ -272,12 +332,12 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
                 den = np.bincount(leaf, weights=np.abs(R[:, k]) * (1 - np.abs(R[:, k])),
                                   minlength=h.tree_.node_count)
                 scale = 1.0 if C == 2 else (C - 1.0) / C
-                gamma = scale * np.divide(num, den, out=np.zeros_like(num), where=den > 1e-150)
+                gamma = scale * np.divide(num, den, out=np.zeros_like(num), where=den > HESSIAN_FLOOR)
+                is_leaf = h.tree_.left == -1
+                h.tree_.value[is_leaf, 0] = gamma[is_leaf]  # the tree now predicts its Newton steps
                 F[:, k] += self.learning_rate * gamma[leaf]  # one Newton step per leaf
                 stage.append(h)
-                values.append(gamma)
             self.estimators_.append(np.array(stage, dtype=object))
-            self.leaf_values_.append(values)
         self.n_features_in_ = X.shape[1]
         return self
 
@@ -285,9 +345,9 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
         """Scores after each stage, shape (n_samples, 1) for two classes, else (n_samples, C)."""
         X = self._check_X(X)
         F = np.tile(self.init_, (X.shape[0], 1))
-        for stage, values in zip(self.estimators_, self.leaf_values_):
-            for k, (h, gamma) in enumerate(zip(stage, values)):
-                F[:, k] += self.learning_rate * gamma[h.tree_.apply(X)]
+        for stage in self.estimators_:
+            for k, h in enumerate(stage):
+                F[:, k] += self.learning_rate * h.predict(X)  # the trees' leaves hold the Newton steps
             yield F.copy()
 
     def predict_proba(self, X: Any) -> np.ndarray:

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import Bunch
 
 from ..validation import check_is_fitted, check_X_y, validate_X_y
 from ._base import FittedInputMixin, check_int_param, mean_tree_importances
@@ -223,7 +224,7 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
 
 def permutation_importance(model: Any, X: Any, y: Any, *, n_repeats: int = 5,
                            scoring: Callable[[Any, np.ndarray, np.ndarray], float] | None = None,
-                           random_state: int | None = None) -> dict[str, np.ndarray]:
+                           random_state: int | None = None) -> Bunch:
     """Drop in score when one feature's column is shuffled, breaking its link with y.
 
     Parameters
@@ -238,7 +239,10 @@ def permutation_importance(model: Any, X: Any, y: Any, *, n_repeats: int = 5,
 
     Returns
     -------
-    dict with ``importances`` (n_features, n_repeats), ``importances_mean`` and ``importances_std``.
+    sklearn.utils.Bunch
+        ``importances`` of shape (n_features, n_repeats), ``importances_mean`` and
+        ``importances_std`` of shape (n_features,), as in ``sklearn.inspection``; both
+        ``result.importances_mean`` and ``result["importances_mean"]`` work.
 
     Notes
     -----
@@ -257,4 +261,4 @@ def permutation_importance(model: Any, X: Any, y: Any, *, n_repeats: int = 5,
         for r in range(n_repeats):
             Xp[:, j] = X[rng.permutation(X.shape[0]), j]
             out[j, r] = base - score(model, Xp, y)
-    return {"importances": out, "importances_mean": out.mean(axis=1), "importances_std": out.std(axis=1)}
+    return Bunch(importances=out, importances_mean=out.mean(axis=1), importances_std=out.std(axis=1))

@@ -19,37 +19,34 @@ def plot_tree(model: Any, *, feature_names: Sequence[str] | None = None, class_n
     and the prediction (majority class or mean). Returns the matplotlib Axes.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
 
     check_is_fitted(model, "tree_")
     t = model.tree_
     depth = t.depth()
     ax = ax if ax is not None else plt.subplots(figsize=(min(2 + 1.1 * t.n_leaves(), 14), 1.2 + 1.1 * depth))[1]
-    xs: dict[int, float] = {}
-    counter = [0]
-
-    def place(node: int) -> float:  # in-order: leaves get consecutive x positions
+    # leaves get consecutive x positions from left to right (a left-first walk with a stack);
+    # each internal node sits above the middle of its children, which have larger ids
+    xs = np.zeros(t.node_count)
+    depths = np.zeros(t.node_count, dtype=int)
+    n_placed, stack = 0, [0]
+    while stack:
+        node = stack.pop()
         if t.left[node] == -1:
-            xs[node] = counter[0]
-            counter[0] += 1
+            xs[node] = n_placed
+            n_placed += 1
         else:
-            xs[node] = (place(t.left[node]) + place(t.right[node])) / 2
-        return xs[node]
-
-    def level(node: int, d: int, out: dict[int, int]) -> None:
-        out[node] = d
+            depths[t.left[node]] = depths[t.right[node]] = depths[node] + 1
+            stack += [t.right[node], t.left[node]]
+    for node in range(t.node_count - 1, -1, -1):  # children before parents
         if t.left[node] != -1:
-            level(t.left[node], d + 1, out)
-            level(t.right[node], d + 1, out)
-
-    place(0)
-    depths: dict[int, int] = {}
-    level(0, 0, depths)
+            xs[node] = (xs[t.left[node]] + xs[t.right[node]]) / 2
     classifier = hasattr(model, "classes_")
-    for node, x in xs.items():
+    edges = []  # one LineCollection for all edges: fast for large trees
+    for node, x in enumerate(xs):
         y = -depths[node]
         if t.left[node] != -1:
-            for child in (t.left[node], t.right[node]):
-                ax.plot([x, xs[child]], [y, -depths[child]], color="0.6", lw=1, zorder=1)
+            edges += [[(x, y), (xs[child], -depths[child])] for child in (t.left[node], t.right[node])]
             name = feature_names[t.feature[node]] if feature_names is not None else f"x{t.feature[node]}"
             text = f"{name} <= {t.threshold[node]:.3g}\n"
         else:
@@ -60,12 +57,13 @@ def plot_tree(model: Any, *, feature_names: Sequence[str] | None = None, class_n
             text += f"n={t.n_samples[node]}\n{label}"
             colour = PALETTE[k % len(PALETTE)]
         else:
-            mean = t.value[node][0] + getattr(model, "y_offset_", 0.0)
+            mean = t.value[node][0]
             text += f"n={t.n_samples[node]}\nmean={mean:.3g}"
             colour = PALETTE[0]
         ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=2,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=colour, lw=1.5))
-    ax.set_xlim(-0.7, counter[0] - 0.3)
+    ax.add_collection(LineCollection(edges, colors="0.6", linewidths=1, zorder=1))
+    ax.set_xlim(-0.7, n_placed - 0.3)
     ax.set_ylim(-depth - 0.6, 0.6)
     ax.axis("off")
     return ax

@@ -13,16 +13,23 @@ import numpy as np
 
 @dataclass
 class Tree:
-    """A fitted binary tree in flat arrays; node 0 is the root, leaves have ``left == -1``."""
+    """A fitted binary tree in flat arrays; node 0 is the root, leaves have ``left == -1``.
 
-    left: list = field(default_factory=list)
-    right: list = field(default_factory=list)
-    feature: list = field(default_factory=list)
-    threshold: list = field(default_factory=list)
-    value: list = field(default_factory=list)  # class proportions, or the leaf mean
-    impurity: list = field(default_factory=list)
-    n_samples: list = field(default_factory=list)
-    weighted_n: list = field(default_factory=list)
+    Each field is a Python list while the tree grows (:meth:`add` appends one node) and a
+    numpy array of length ``node_count`` (``value``: shape (node_count, n_outputs)) once
+    :meth:`freeze` has run; every method except :meth:`add` expects the frozen tree.
+    """
+
+    left: list[int] | np.ndarray = field(default_factory=list)  # child ids, -1 at a leaf
+    right: list[int] | np.ndarray = field(default_factory=list)
+    feature: list[int] | np.ndarray = field(default_factory=list)  # -1 at a leaf
+    threshold: list[float] | np.ndarray = field(default_factory=list)  # NaN at a leaf
+    # class proportions (classifier), the mean target (regressor) or, in a gradient-boosting
+    # classifier's trees, the Newton step of each leaf
+    value: list[np.ndarray] | np.ndarray = field(default_factory=list)
+    impurity: list[float] | np.ndarray = field(default_factory=list)
+    n_samples: list[int] | np.ndarray = field(default_factory=list)
+    weighted_n: list[float] | np.ndarray = field(default_factory=list)
 
     def add(self, value: np.ndarray, impurity: float, n: int, w: float) -> int:
         for name, v in (("left", -1), ("right", -1), ("feature", -1), ("threshold", np.nan),
@@ -53,19 +60,39 @@ class Tree:
             node[inner] = np.where(go_left, self.left[n], self.right[n])
 
     def depth(self, node: int = 0) -> int:
-        if self.left[node] == -1:
-            return 0
-        return 1 + max(self.depth(self.left[node]), self.depth(self.right[node]))
+        """Length of the longest path from ``node`` down to a leaf (a leaf has depth 0).
+
+        Walks the subtree with an explicit stack, so a deep tree does not hit the recursion limit.
+        """
+        deepest, stack = 0, [(node, 0)]
+        while stack:
+            t, d = stack.pop()
+            if self.left[t] == -1:
+                deepest = max(deepest, d)
+            else:
+                stack += [(self.left[t], d + 1), (self.right[t], d + 1)]
+        return deepest
 
     def n_leaves(self) -> int:
         return int(np.sum(self.left == -1))
 
-    def feature_importances(self, n_features: int) -> np.ndarray:
-        """Weighted impurity decrease summed per feature, normalised to sum to 1."""
+    def feature_importances(self, n_features: int, normalize: bool = True) -> np.ndarray:
+        """Weighted impurity decrease summed per feature, shape (n_features,).
+
+        Notes
+        -----
+        .. math:: I_j = \\sum_{t:\\, j(t) = j} \\frac{w_t i(t) - w_{t_L} i(t_L) - w_{t_R} i(t_R)}{w_{\\text{root}}},
+
+        divided by :math:`\\sum_j I_j` when ``normalize`` (as scikit-learn's
+        ``tree_.compute_feature_importances``). A single-node tree gives zeros.
+        """
         imp = np.zeros(n_features)
         wi = self.weighted_n * self.impurity
         for t in np.flatnonzero(self.left != -1):
             imp[self.feature[t]] += wi[t] - wi[self.left[t]] - wi[self.right[t]]
+        imp /= self.weighted_n[0]
+        if not normalize:
+            return imp
         total = imp.sum()
         return imp / total if total > 0 else imp
 
@@ -120,14 +147,13 @@ class Tree:
     def pruned(self, collapsed: np.ndarray) -> "Tree":
         """A new compact tree in which the nodes flagged in ``collapsed`` are leaves."""
         out = Tree()
-
-        def copy(t: int) -> int:
+        stack = [(0, -1, "")]  # (old node, new parent, "left"/"right"): pre-order, left first
+        while stack:
+            t, parent, side = stack.pop()
             new = out.add(self.value[t], self.impurity[t], self.n_samples[t], self.weighted_n[t])
+            if parent >= 0:
+                getattr(out, side)[parent] = new
             if self.left[t] != -1 and not collapsed[t]:
                 out.feature[new], out.threshold[new] = self.feature[t], self.threshold[t]
-                out.left[new] = copy(self.left[t])
-                out.right[new] = copy(self.right[t])
-            return new
-
-        copy(0)
+                stack += [(self.right[t], new, "right"), (self.left[t], new, "left")]
         return out.freeze()

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils import Bunch
 
 from ..validation import as_float_array, check_is_fitted, check_positive, validate_X_y
 from ._base import FittedInputMixin, check_int_param
@@ -21,6 +22,46 @@ from .impurity import impurity_from_counts
 from .structure import Tree
 
 FEATURE_EPS = 1e-7  # values closer than this count as equal (no threshold between them)
+GAIN_TOL = 1e-12  # impurities and impurity decreases below this are rounding noise, i.e. zero
+
+
+def _class_gains(left: np.ndarray, right: np.ndarray, total: np.ndarray, criterion: str) -> np.ndarray:
+    """Impurity decrease of every threshold from cumulative weighted class counts.
+
+    ``left`` and ``right`` have shape (m-1, q, C), ``total`` (q, C); returns (m-1, q).
+
+    .. math:: \\Delta = i(t) - \\frac{w_L}{w_t} i(t_L) - \\frac{w_R}{w_t} i(t_R).
+    """
+    w_l, w_r, w = left.sum(-1), right.sum(-1), total.sum(-1)
+    children = (w_l * impurity_from_counts(left, criterion) + w_r * impurity_from_counts(right, criterion)) / w
+    return impurity_from_counts(total, criterion) - children
+
+
+def _sse_gains(left: np.ndarray, right: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Squared-error decrease of every threshold, per unit of the node's weight.
+
+    ``left``, ``right`` (m-1, q, 3) and ``total`` (q, 3) hold cumulative (w, w y, w y^2). A side
+    of zero weight gives NaN here; :func:`best_split` never selects it.
+
+    .. math:: \\frac{1}{W}\\Big(\\frac{S_L^2}{W_L} + \\frac{S_R^2}{W_R} - \\frac{S^2}{W}\\Big),
+        \\qquad S = \\sum w_i y_i,\\; W = \\sum w_i.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (left[..., 1] ** 2 / left[..., 0] + right[..., 1] ** 2 / right[..., 0]
+                - total[:, 1] ** 2 / total[:, 0]) / total[:, 0]
+
+
+def _gain_ratio_scores(gain: np.ndarray, valid: np.ndarray, w_left: np.ndarray, w_node: np.ndarray) -> np.ndarray:
+    """Gain ratio of every valid threshold whose gain is at least the average over valid ones.
+
+    The split information is the entropy of the weighted two-way partition,
+    :math:`SI = -\\frac{w_L}{w}\\log_2\\frac{w_L}{w} - \\frac{w_R}{w}\\log_2\\frac{w_R}{w}`.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.clip(w_left / w_node, 0.0, 1.0)
+        split_info = -(np.where(p > 0, p * np.log2(p), 0.0) + np.where(p < 1, (1 - p) * np.log2(1 - p), 0.0))
+        ok = valid & (gain >= gain[valid].mean() - GAIN_TOL) & (split_info > 0)
+        return np.where(ok, gain / split_info, -np.inf)
 
 
 def best_split(Xn: np.ndarray, stats: np.ndarray, task: str, criterion: str, min_leaf: int,
@@ -43,7 +84,16 @@ def best_split(Xn: np.ndarray, stats: np.ndarray, task: str, criterion: str, min
     -------
     (column, threshold, impurity decrease) or None when no valid split exists. The decrease is
     the node's weighted impurity minus its children's, per unit of the node's weight.
+
+    Notes
+    -----
+    A threshold is admissible when it lies between two distinct values, leaves ``min_leaf``
+    samples on each side, and leaves a positive weight on each side (rows of weight 0 alone do
+    not make a child). ``"gain_ratio"`` scores admissible thresholds of at least average entropy
+    gain by gain / split information (see :class:`DecisionTreeClassifier`).
     """
+    if task not in ("classification", "regression"):
+        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
     # region: threshold sweep
     m = Xn.shape[0]
     order = np.argsort(Xn, axis=0, kind="stable")  # sort each feature once: (m, q)
@@ -52,30 +102,27 @@ def best_split(Xn: np.ndarray, stats: np.ndarray, task: str, criterion: str, min
     left, total = cum[:-1], cum[-1]  # a split "after row i" for i = 0..m-2
     right = total - left
     if task == "classification":
-        w_l, w_r, w = left.sum(-1), right.sum(-1), total.sum(-1)
-        base = "entropy" if criterion == "gain_ratio" else criterion
-        children = (w_l * impurity_from_counts(left, base) + w_r * impurity_from_counts(right, base)) / w
-        gain = impurity_from_counts(total, base) - children  # (m-1, q)
-    else:  # SSE(node) - SSE(left) - SSE(right) = S_L^2/W_L + S_R^2/W_R - S^2/W, divided by W
-        with np.errstate(divide="ignore", invalid="ignore"):
-            gain = (left[..., 1] ** 2 / left[..., 0] + right[..., 1] ** 2 / right[..., 0]
-                    - total[:, 1] ** 2 / total[:, 0]) / total[:, 0]
+        w_left, w_right, w_node = left.sum(-1), right.sum(-1), total.sum(-1)
+        gain = _class_gains(left, right, total, "entropy" if criterion == "gain_ratio" else criterion)
+    else:
+        w_left, w_right, w_node = left[..., 0], right[..., 0], total[:, 0]
+        gain = _sse_gains(left, right, total)
     valid = xs[1:] > xs[:-1] + FEATURE_EPS  # a threshold between two distinct values only
     n_left = np.arange(1, m)[:, None]
     valid &= (n_left >= min_leaf) & (m - n_left >= min_leaf)
+    valid &= (w_left > 0) & (w_right > 0)  # each child must carry weight
     if not valid.any():
         return None
     score = np.where(valid, gain, -np.inf)
     # endregion
-    if criterion == "gain_ratio":  # C4.5: best ratio among splits with at least average gain
-        p = n_left / m
-        split_info = -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
-        ok = valid & (gain >= gain[valid].mean() - 1e-12)
-        score = np.where(ok, gain / split_info, -np.inf)
+    if criterion == "gain_ratio":
+        score = _gain_ratio_scores(gain, valid, w_left, w_node)
     best_i = np.argmax(score, axis=0)  # best threshold of each feature: (q,)
     best_per_feature = score[best_i, np.arange(score.shape[1])]
     j = int(np.argmax(best_per_feature))  # first feature among equals
     i = int(best_i[j])
+    if not np.isfinite(best_per_feature[j]):
+        return None
     threshold = (xs[i, j] + xs[i + 1, j]) / 2.0
     if threshold == xs[i + 1, j]:  # midpoint rounded up: keep the left value on the left
         threshold = xs[i, j]
@@ -96,10 +143,15 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
         return resolve_max_features(self.max_features, n_features)
 
     def grow_tree(self, X: np.ndarray, stats: np.ndarray) -> Tree:
-        """Grow the tree recursively from the root (and prune it when ``ccp_alpha > 0``).
+        """Grow the tree from the root (and prune it when ``ccp_alpha > 0``).
 
         ``fit`` validates its inputs and calls this method; it is public so that the chapter
-        can show the recursion (section 2, "Recursive construction and stopping rules").
+        can show the growth loop (section 2, "Recursive construction and stopping rules").
+
+        The recursion "grow the left child, then the right child" is run with an explicit stack
+        of pending nodes instead of Python's call stack, so a tree of any depth can grow (a
+        recursive version stops at Python's recursion limit, about 1000 levels). Popping the
+        left child before the right one numbers the nodes in pre-order, as the recursion would.
 
         Parameters
         ----------
@@ -107,7 +159,8 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
             Validated inputs.
         stats : ndarray of shape (n_samples, n_classes) or (n_samples, 3)
             Per-sample statistics that :func:`best_split` accumulates. Classification: weighted
-            one-hot labels. Regression: columns (w, w*y, w*y**2), y centred.
+            one-hot labels. Regression: columns (w, w*y, w*y**2); ``fit`` passes y centred and
+            adds the offset back to ``value`` afterwards.
 
         Returns
         -------
@@ -119,48 +172,68 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
         rng = np.random.default_rng(self.random_state)
         tree = Tree()
         criterion = getattr(self, "criterion", "squared_error")
-
-        def node_value(s: np.ndarray) -> tuple[np.ndarray, float, float]:
-            tot = s.sum(axis=0)
-            if self._task == "classification":
-                return tot / tot.sum(), float(impurity_from_counts(tot, "entropy" if criterion == "gain_ratio"
-                                                                   else criterion)), float(tot.sum())
-            mean = tot[1] / tot[0]  # weighted mean and variance of the (centred) targets
-            return np.array([mean]), float(max(tot[2] / tot[0] - mean ** 2, 0.0)), float(tot[0])
+        weight = stats.sum(axis=1) if self._task == "classification" else stats[:, 0]
+        root = np.flatnonzero(weight > 0)  # a sample of weight 0 counts nowhere, as if removed
 
         # region: recursion
-        def grow(idx: np.ndarray, depth: int) -> int:
-            value, imp, w = node_value(stats[idx])
+        pending = [(root, 0, -1, "")]  # (sample indices, depth, parent node, "left"/"right")
+        while pending:
+            idx, depth, parent, side = pending.pop()
+            # 1. record the node's prediction and impurity
+            value, imp, w = self._node_value(stats[idx], criterion)
             t = tree.add(value, imp, idx.size, w)
-            if (imp <= 1e-12 or idx.size < self.min_samples_split or idx.size < 2 * self.min_samples_leaf
+            if parent >= 0:
+                getattr(tree, side)[parent] = t
+            # 2. stopping rules: pure, too small, or deep enough
+            if (imp <= GAIN_TOL or idx.size < self.min_samples_split or idx.size < 2 * self.min_samples_leaf
                     or (self.max_depth is not None and depth >= self.max_depth)):
-                return t  # stopping rules: pure, too small, or deep enough
+                continue
+            # 3. the best split over the candidate features; stop if none decreases the impurity
             Xn = X[idx]
-            if k == p:
-                split = best_split(Xn, stats[idx], self._task, criterion, self.min_samples_leaf)
-                features = np.arange(p)
-            else:  # random subset of k features; draw more if all drawn ones are constant here
-                features = rng.permutation(p)
-                varying = np.ptp(Xn[:, features], axis=0) > FEATURE_EPS
-                features = features[np.flatnonzero(varying)[:k]] if varying.any() else features[:k]
-                split = best_split(Xn[:, features], stats[idx], self._task, criterion, self.min_samples_leaf)
-            if split is None or split[2] <= 1e-12:
-                return t
+            features = np.arange(p) if k == p else self._candidate_features(Xn, k, rng)
+            split = best_split(Xn[:, features], stats[idx], self._task, criterion, self.min_samples_leaf)
+            if split is None or split[2] <= GAIN_TOL:
+                continue
             col, thr, _ = split
             f = int(features[col])
             go_left = Xn[:, f] <= thr
             tree.feature[t], tree.threshold[t] = f, thr
-            tree.left[t] = grow(idx[go_left], depth + 1)
-            tree.right[t] = grow(idx[~go_left], depth + 1)
-            return t
+            # 4. grow both children (the left one first: it is popped first)
+            pending.append((idx[~go_left], depth + 1, t, "right"))
+            pending.append((idx[go_left], depth + 1, t, "left"))
         # endregion
 
-        weight = stats.sum(axis=1) if self._task == "classification" else stats[:, 0]
-        grow(np.flatnonzero(weight > 0), 0)  # a sample of weight 0 counts nowhere, as if removed
         tree.freeze()
         if self.ccp_alpha > 0:
             tree = tree.pruned(tree.pruning_sequence(self.ccp_alpha)[2])
         return tree
+
+    def _node_value(self, s: np.ndarray, criterion: str) -> tuple[np.ndarray, float, float]:
+        """Prediction, impurity and total weight of a node from its samples' statistics."""
+        tot = s.sum(axis=0)
+        if self._task == "classification":
+            base = "entropy" if criterion == "gain_ratio" else criterion
+            return tot / tot.sum(), float(impurity_from_counts(tot, base)), float(tot.sum())
+        mean = tot[1] / tot[0]  # weighted mean and variance of the (centred) targets
+        return np.array([mean]), float(max(tot[2] / tot[0] - mean ** 2, 0.0)), float(tot[0])
+
+    @staticmethod
+    def _candidate_features(Xn: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+        """The first k features, in a random order, that vary within the node (random forests).
+
+        Features are examined in blocks, so ``np.ptp`` runs over the drawn features only; if
+        fewer than k vary, all varying ones are returned (none: an empty array, no split).
+        """
+        order = rng.permutation(Xn.shape[1])
+        chosen: list[np.ndarray] = []
+        n_chosen, start = 0, 0
+        while n_chosen < k and start < order.size:
+            block = order[start:start + k - n_chosen]
+            varying = block[np.ptp(Xn[:, block], axis=0) > FEATURE_EPS]
+            chosen.append(varying)
+            n_chosen += varying.size
+            start += block.size
+        return np.concatenate(chosen) if chosen else order[:0]
 
     def _validated(self, X: Any, y: Any, sample_weight: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         X, y = validate_X_y(self, X, y)
@@ -190,8 +263,14 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
         check_is_fitted(self, "tree_")
         return self.tree_.feature_importances(self.n_features_in_)
 
-    def cost_complexity_pruning_path(self, X: Any, y: Any, sample_weight: Any = None) -> dict:
+    def cost_complexity_pruning_path(self, X: Any, y: Any, sample_weight: Any = None) -> Bunch:
         """Effective alphas and total leaf impurities of the weakest-link pruning sequence.
+
+        Returns
+        -------
+        sklearn.utils.Bunch
+            ``ccp_alphas`` and ``impurities``, each of shape (n_steps,), as in scikit-learn;
+            both ``path.ccp_alphas`` and ``path["ccp_alphas"]`` work.
 
         Notes
         -----
@@ -200,7 +279,7 @@ class _BaseTree(FittedInputMixin, BaseEstimator):
         """
         full = self.__class__(**{**self.get_params(), "ccp_alpha": 0.0}).fit(X, y, sample_weight)
         alphas, impurities, _ = full.tree_.pruning_sequence()
-        return {"ccp_alphas": alphas, "impurities": impurities}
+        return Bunch(ccp_alphas=alphas, impurities=impurities)
 
 
 def resolve_max_features(max_features: Any, n_features: int) -> int:
@@ -226,8 +305,15 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseTree):
     Parameters
     ----------
     criterion : {"gini", "entropy", "gain_ratio"}, default "gini"
-        Node impurity: Gini (CART), entropy with information gain (ID3), or entropy with the gain
-        ratio among splits of at least average gain (C4.5).
+        Node impurity: Gini (as in CART); entropy, whose decrease is the information gain; or
+        ``"gain_ratio"``: gain ratio applied to binary thresholds, C4.5-inspired. Among the
+        thresholds of at least average information gain it picks the one of largest
+        gain / split information, the split information being the entropy of the weighted
+        two-way partition. C4.5 itself picks each threshold by gain with an MDL correction and
+        applies the ratio across attributes (Quinlan 1996); on binary thresholds the ratio
+        favours lopsided cuts, so these trees tend to grow deeper. All three criteria make
+        binary threshold splits; none of them is ID3, which splits a categorical feature into
+        one branch per value.
     max_depth : int, optional
         Maximum depth (the root has depth 0); None grows until the other rules stop it.
     min_samples_split : int, default 2
@@ -294,6 +380,15 @@ class DecisionTreeRegressor(RegressorMixin, _BaseTree):
 
     Parameters are those of :class:`DecisionTreeClassifier` without ``criterion``.
 
+    Attributes
+    ----------
+    tree_ : Tree
+        The fitted tree; ``tree_.value`` (n_nodes, 1) holds each node's weighted mean target.
+    y_offset_ : float
+        Weighted mean of y. The split search runs on ``y - y_offset_`` (centring keeps the
+        cumulative sums of :math:`y^2` accurate); the offset is added back to ``tree_.value``.
+    n_features_in_ : int
+
     Notes
     -----
     A split is scored by its decrease in the sum of squared errors,
@@ -318,10 +413,12 @@ class DecisionTreeRegressor(RegressorMixin, _BaseTree):
         self.y_offset_ = float(np.average(y, weights=w))
         yc = y - self.y_offset_  # centring keeps the cumulative sums of y**2 accurate
         self.n_features_in_ = X.shape[1]
-        self.tree_ = self.grow_tree(X, np.column_stack([w, w * yc, w * yc * yc]))
+        tree = self.grow_tree(X, np.column_stack([w, w * yc, w * yc * yc]))
+        tree.value = tree.value + self.y_offset_  # the real means, not the centred ones
+        self.tree_ = tree
         return self
 
     def predict(self, X: Any) -> np.ndarray:
         """Mean target of the leaf each sample reaches, shape (n_samples,)."""
         X = self._check_X(X)
-        return self.tree_.value[self.tree_.apply(X), 0] + self.y_offset_
+        return self.tree_.value[self.tree_.apply(X), 0]

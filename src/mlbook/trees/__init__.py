@@ -1,7 +1,8 @@
 """Decision trees and ensembles (chapter "Decision trees and ensembles").
 
-Impurity measures and split criteria, ID3's multiway tree on categorical features, CART-style trees with cost-complexity pruning, bagging and
-random forests, AdaBoost and gradient boosting, all in the scikit-learn estimator style.
+Impurity measures and split criteria, ID3's multiway tree on categorical features, CART-style trees
+with cost-complexity pruning, bagging and random forests, AdaBoost and gradient boosting, all in the
+scikit-learn estimator style.
 """
 from .boosting import (AdaBoostClassifier, GradientBoostingClassifier, GradientBoostingRegressor,
                        second_order_leaf_weight, second_order_split_gain)

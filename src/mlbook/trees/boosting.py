@@ -110,17 +110,17 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
         w = np.full(n, 1.0 / n)  # start from uniform sample weights
         self.estimators_, alphas, errors = [], [], []
         for _ in range(self.n_estimators):
-            h = DecisionTreeClassifier(max_depth=self.max_depth).fit(X, y_idx, sample_weight=w)
-            miss = h.predict(X) != y_idx
+            f = DecisionTreeClassifier(max_depth=self.max_depth).fit(X, y_idx, sample_weight=w)
+            miss = f.predict(X) != y_idx
             eps = float(w[miss].sum() / w.sum())
             if eps >= 1.0 - 1.0 / C:  # no better than guessing: stop
                 if not self.estimators_:
                     raise ValueError(f"the first weak learner has error {eps:.3f}, no better than chance")
                 break
             if eps <= 0.0:  # perfect on the weighted sample: it alone decides
-                self.estimators_, alphas, errors = [h], [1.0], [0.0]
+                self.estimators_, alphas, errors = [f], [1.0], [0.0]
                 break
-            self.estimators_.append(h)
+            self.estimators_.append(f)
             errors.append(eps)
             alpha = self.learning_rate * 0.5 * (np.log((1.0 - eps) / eps) + np.log(C - 1.0))
             alphas.append(alpha)
@@ -136,15 +136,15 @@ class AdaBoostClassifier(ClassifierMixin, _BaseBoosting):
     def feature_importances_(self) -> np.ndarray:
         """Impurity importances of the weak learners, averaged with weights :math:`\\alpha_m`."""
         check_is_fitted(self, "estimators_")
-        imp = sum(a * h.feature_importances_ for h, a in zip(self.estimators_, self.estimator_weights_))
+        imp = sum(a * f.feature_importances_ for f, a in zip(self.estimators_, self.estimator_weights_))
         return imp / self.estimator_weights_.sum()
 
     def _staged_votes(self, X: Any) -> Iterator[np.ndarray]:
         """Class votes :math:`\\sum_{m \\le M} \\alpha_m [h_m(x) = k]` after each stage, (n_samples, C)."""
         X = self._check_X(X)
         scores = np.zeros((X.shape[0], self.classes_.size))
-        for h, a in zip(self.estimators_, self.estimator_weights_):
-            scores[np.arange(X.shape[0]), h.predict(X)] += a
+        for f, a in zip(self.estimators_, self.estimator_weights_):
+            scores[np.arange(X.shape[0]), f.predict(X)] += a
             yield scores.copy()
 
     @staticmethod
@@ -247,10 +247,10 @@ class GradientBoostingRegressor(RegressorMixin, _BaseBoosting):
         self.estimators_, losses = [], []
         for _ in range(self.n_estimators):
             residual = y - F  # = minus the gradient of (1/2)(y - F)^2
-            h = DecisionTreeRegressor(max_depth=self.max_depth,
+            f = DecisionTreeRegressor(max_depth=self.max_depth,
                                       min_samples_leaf=self.min_samples_leaf).fit(X, residual)
-            F = F + self.learning_rate * h.predict(X)
-            self.estimators_.append(h)
+            F = F + self.learning_rate * f.predict(X)
+            self.estimators_.append(f)
             losses.append(float(np.mean((y - F) ** 2)))
         # endregion
         self.train_score_ = np.asarray(losses)
@@ -261,8 +261,8 @@ class GradientBoostingRegressor(RegressorMixin, _BaseBoosting):
         """Predictions :math:`F_1(X), F_2(X), \\dots`, each of shape (n_samples,)."""
         X = self._check_X(X)
         F = np.full(X.shape[0], self.init_)
-        for h in self.estimators_:
-            F = F + self.learning_rate * h.predict(X)
+        for f in self.estimators_:
+            F = F + self.learning_rate * f.predict(X)
             yield F
 
     def predict(self, X: Any) -> np.ndarray:
@@ -325,18 +325,18 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
             R = targets - P  # negative gradient of the log loss in each score
             stage = []
             for k in range(K):
-                h = DecisionTreeRegressor(max_depth=self.max_depth,
+                f = DecisionTreeRegressor(max_depth=self.max_depth,
                                           min_samples_leaf=self.min_samples_leaf).fit(X, R[:, k])
-                leaf = h.tree_.apply(X)
-                num = np.bincount(leaf, weights=R[:, k], minlength=h.tree_.node_count)
+                leaf = f.tree_.apply(X)
+                num = np.bincount(leaf, weights=R[:, k], minlength=f.tree_.node_count)
                 den = np.bincount(leaf, weights=np.abs(R[:, k]) * (1 - np.abs(R[:, k])),
-                                  minlength=h.tree_.node_count)
+                                  minlength=f.tree_.node_count)
                 scale = 1.0 if C == 2 else (C - 1.0) / C
                 gamma = scale * np.divide(num, den, out=np.zeros_like(num), where=den > HESSIAN_FLOOR)
-                is_leaf = h.tree_.left == -1
-                h.tree_.value[is_leaf, 0] = gamma[is_leaf]  # the tree now predicts its Newton steps
+                is_leaf = f.tree_.left == -1
+                f.tree_.value[is_leaf, 0] = gamma[is_leaf]  # the tree now predicts its Newton steps
                 F[:, k] += self.learning_rate * gamma[leaf]  # one Newton step per leaf
-                stage.append(h)
+                stage.append(f)
             self.estimators_.append(np.array(stage, dtype=object))
         self.n_features_in_ = X.shape[1]
         return self
@@ -346,8 +346,8 @@ class GradientBoostingClassifier(ClassifierMixin, _BaseBoosting):
         X = self._check_X(X)
         F = np.tile(self.init_, (X.shape[0], 1))
         for stage in self.estimators_:
-            for k, h in enumerate(stage):
-                F[:, k] += self.learning_rate * h.predict(X)  # the trees' leaves hold the Newton steps
+            for k, f in enumerate(stage):
+                F[:, k] += self.learning_rate * f.predict(X)  # the trees' leaves hold the Newton steps
             yield F.copy()
 
     def predict_proba(self, X: Any) -> np.ndarray:

@@ -35,9 +35,8 @@ def id3_tree(columns: Mapping[str, Any], y: Any, features: Sequence[str] | None 
 
     computed on the samples that reach the node. A node becomes a leaf, labelled with its majority
     class (the smallest label on a tie), when it is pure or no feature left takes two values or more
-among its samples. Features are tried in
-    the order given; on a tie of gains the first wins. Quinlan's ID3 has no pruning and no stopping
-    threshold (Li Hang's version adds a minimum gain ε).
+    among its samples. Features are tried in the order given; on a tie of gains the first wins.
+    Quinlan's ID3 has no pruning and no stopping threshold (Li Hang's version adds a minimum gain ε).
 
     Parameters
     ----------

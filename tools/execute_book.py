@@ -8,7 +8,10 @@ code is not in ``_build/.jupyter_cache`` yet, one after another. This script fil
 ``--jobs`` notebooks at a time (default: one per CPU core), with the same environment the build
 gives its kernels (widgets in their static form), so that the build then only renders. A notebook
 that fails here is simply not cached: the build executes it again and reports the failing cell.
-The wall-clock time of the run is written to ``_build/book_execution.json`` for ``tools/nbtime.py``.
+The wall-clock time of the run, and each notebook's CPU time (the user + system seconds of its kernel
+process, which the pool worker reaps), are written to ``_build/book_execution.json`` for
+``tools/nbtime.py``. The CPU time is what a notebook costs a reader with one core to itself; unlike the
+wall-clock time it does not grow when other work (the rest of ``make test``) shares the machine.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Where the wall-clock time of the last execution is kept for ``tools/nbtime.py``.
+#: Where the wall-clock and CPU times of the last execution are kept for ``tools/nbtime.py``.
 WALL_RECORD = ROOT / "_build" / "book_execution.json"
 
 
@@ -58,6 +61,26 @@ def forced(path: Path) -> bool:
     return meta.get("mystnb", {}).get("execution_mode") == "force"
 
 
+class _TimedWorker:
+    """jupyter-cache's own worker, also measuring the CPU seconds of the kernel it starts and reaps."""
+
+    def __init__(self) -> None:
+        from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc
+
+        self._worker = ExecutionWorkerLocalMProc()
+
+    def __call__(self, data) -> tuple[int, str, float]:
+        import resource
+
+        def children_cpu() -> float:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # terminated and waited-for children
+            return usage.ru_utime + usage.ru_stime
+
+        before = children_cpu()
+        code, uri = self._worker(data)
+        return code, uri, children_cpu() - before
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks executed at once")
@@ -90,24 +113,30 @@ def main() -> int:
     for uri in todo:
         cache.add_nb_to_project(uri)
 
-    from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
+    from jupyter_cache.executors.basic import ProcessData
 
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     executor = load_executor("local-parallel", cache=cache, logger=logging.getLogger("execute_book"))
     records = executor.get_records(todo, None, clear_tracebacks=True)
     start = time.perf_counter()
     with multiprocessing.Pool(min(args.jobs, len(records))) as pool:  # the executor's own worker, n at a time
-        codes = pool.map(ExecutionWorkerLocalMProc(),
+        results = pool.map(_TimedWorker(),
                          [ProcessData(r.pk, r.uri, cache, args.timeout, False) for r in records], chunksize=1)
     wall = time.perf_counter() - start
+    codes = [(code, uri) for code, uri, _ in results]
+    import json
+
+    previous = json.loads(WALL_RECORD.read_text(encoding="utf-8")) if WALL_RECORD.exists() else {}
+    cpu = {path: secs for path, secs in previous.get("cpu_seconds", {}).items()  # still cached, not re-run
+           if (ROOT / path).exists() and os.path.join(ROOT, path) not in todo}
+    cpu.update({os.path.relpath(uri, ROOT): round(secs, 1) for code, uri, secs in results if code == 0})
     succeeded = [uri for code, uri in codes if code == 0]
     failed = [uri for code, uri in codes if code != 0]
     complete = len(succeeded) == len([p for p in book_notebooks() if not forced(p)])
-    import json
-
     WALL_RECORD.parent.mkdir(parents=True, exist_ok=True)
     WALL_RECORD.write_text(json.dumps({"wall_seconds": round(wall, 1), "jobs": args.jobs,
-                                       "notebooks": len(succeeded), "complete": complete}) + "\n")
+                                       "notebooks": len(succeeded), "complete": complete,
+                                       "cpu_seconds": cpu}, indent=1) + "\n")
     print(f"execute_book: {len(succeeded)} notebooks executed in {wall:.0f} s "
           f"with {args.jobs} jobs" + (f"; {len(failed)} failed (the build will report them): "
                                       + ", ".join(os.path.relpath(f, ROOT) for f in failed) if failed else ""))

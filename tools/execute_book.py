@@ -7,7 +7,8 @@ The website build (``jupyter-book build``, execution mode ``cache``) executes ea
 code is not in ``_build/.jupyter_cache`` yet, one after another. This script fills that cache first,
 ``--jobs`` notebooks at a time (default: one per CPU core), with the same environment the build
 gives its kernels (widgets in their static form), so that the build then only renders. A notebook
-that fails here is simply not cached: the build executes it again and reports the failing cell.
+that fails here is executed once more, alone (a kernel can fail to start or die under load); if it
+fails again it is not cached: the build executes it again and reports the failing cell.
 The wall-clock time of the run, and each notebook's CPU time (the user + system seconds of its kernel
 process, which the pool worker reaps), are written to ``_build/book_execution.json`` for
 ``tools/nbtime.py``. The CPU time is what a notebook costs a reader with one core to itself; unlike the
@@ -122,6 +123,14 @@ def main() -> int:
     with multiprocessing.Pool(min(args.jobs, len(records))) as pool:  # the executor's own worker, n at a time
         results = pool.map(_TimedWorker(),
                          [ProcessData(r.pk, r.uri, cache, args.timeout, False) for r in records], chunksize=1)
+    retry = [r for r, (code, _, _) in zip(records, results) if code != 0]
+    if retry:  # once more, one at a time: a kernel that failed to start or died under load gets a second chance
+        print("execute_book: executing again, one at a time: "
+              + ", ".join(os.path.relpath(r.uri, ROOT) for r in retry), flush=True)
+        with multiprocessing.Pool(1) as pool:
+            again = pool.map(_TimedWorker(), [ProcessData(r.pk, r.uri, cache, args.timeout, False) for r in retry])
+        by_uri = {uri: (code, uri, secs) for code, uri, secs in again}
+        results = [by_uri.get(uri, (code, uri, secs)) for code, uri, secs in results]
     wall = time.perf_counter() - start
     codes = [(code, uri) for code, uri, _ in results]
     import json

@@ -476,8 +476,10 @@ def test_softmax_fit_leaves_the_thread_pools_to_the_caller():
 
     X, y = classification_data(60, 3, 27, k=3)
     with threadpoolctl.threadpool_limits(2, user_api="blas"):
+        # what the caller set; a BLAS loaded by another library (torch's) may not take the limit
+        expected = {i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
         Spy().fit(X, y)
-    assert seen and all(s == {2} for s in seen)
+    assert 2 in expected and seen and all(s == expected for s in seen)
 
 
 def test_sgd_refuses_a_tolerance_it_would_ignore():

@@ -49,7 +49,8 @@ def he_std(fan_in: int) -> float:
     """Standard deviation of He (Kaiming) initialisation for ReLU layers, ``sqrt(2 / n_in)``.
 
     A ReLU halves the second moment, so keeping it needs ``½ n_in σ² = 1`` (torch's
-    ``kaiming_normal_(w, nonlinearity="relu")`` with mode ``fan_in``).
+    ``kaiming_normal_(w, nonlinearity="relu")`` with mode ``fan_in``). Pass n_out instead for
+    the backward condition ``½ n_out σ² = 1`` (mode ``fan_out``).
     """
     check_positive(fan_in, "fan_in", integer=True)
     return float(np.sqrt(2.0 / int(fan_in)))  # ½ n_in σ² = 1
@@ -111,8 +112,23 @@ def xavier_normal(fan_in: int, fan_out: int, *, gain: float = 1.0, random_state:
     return draw_weights(fan_in, fan_out, xavier_std(fan_in, fan_out, gain=gain), random_state=random_state)
 
 
-def he_normal(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
-    """He et al. (2015) normal initialisation for ReLU layers, ``N(0, 2 / n_in)``.
+def _he_fan(fan_in: Any, fan_out: Any, mode: str) -> int:
+    fan_in, fan_out = _check_fans(fan_in, fan_out)
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def he_normal(fan_in: int, fan_out: int, *, mode: str = "fan_in", random_state: Any = None) -> np.ndarray:
+    """He et al. (2015) normal initialisation for ReLU layers, ``N(0, 2 / n)`` with n the chosen fan.
+
+    Parameters
+    ----------
+    fan_in, fan_out : int
+    mode : {"fan_in", "fan_out"}, default "fan_in"
+        ``"fan_in"`` (n = n_in) keeps the forward second moment ``E[h²]`` constant through the
+        layers; ``"fan_out"`` (n = n_out) keeps the variance of the backward gradients constant.
+    random_state : int, Generator or None
 
     Returns
     -------
@@ -120,21 +136,28 @@ def he_normal(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndar
 
     Notes
     -----
-    A ReLU passes on half of the second moment of a symmetric input, so keeping
-    ``E[h²]`` constant through the layers needs ``n_in σ² / 2 = 1``, i.e. ``σ² = 2 / n_in``
-    (torch: ``kaiming_normal_(w, nonlinearity="relu")``, mode ``fan_in``).
+    A ReLU passes on half of the second moment of a symmetric input, so keeping ``E[h²]``
+    constant forward needs ``n_in σ² / 2 = 1``; backward, with independent zero-mean upstream
+    gradients, the condition is ``n_out σ² / 2 = 1``. With either choice the other pass changes
+    by the factor ∏ n_in/n_out over the layers, which telescopes to (input width)/(output
+    width): bounded, not exponential in depth. As torch's
+    ``kaiming_normal_(w, mode=mode, nonlinearity="relu")``.
     """
-    return draw_weights(fan_in, fan_out, he_std(fan_in), random_state=random_state)
+    return draw_weights(fan_in, fan_out, he_std(_he_fan(fan_in, fan_out, mode)), random_state=random_state)
 
 
-def he_uniform(fan_in: int, fan_out: int, *, random_state: Any = None) -> np.ndarray:
-    """He et al. (2015) uniform initialisation for ReLU layers, ``U(-a, a)`` with ``a = sqrt(6 / n_in)``.
+def he_uniform(fan_in: int, fan_out: int, *, mode: str = "fan_in", random_state: Any = None) -> np.ndarray:
+    """He et al. (2015) uniform initialisation for ReLU layers, ``U(-a, a)`` with ``a = sqrt(6 / n)``.
+
+    ``mode`` chooses n = n_in (``"fan_in"``, default) or n = n_out (``"fan_out"``), as in
+    :func:`he_normal` and torch's ``kaiming_uniform_``.
 
     Returns
     -------
     ndarray of shape (fan_in, fan_out)
     """
-    return draw_weights(fan_in, fan_out, he_std(fan_in), uniform=True, random_state=random_state)
+    return draw_weights(fan_in, fan_out, he_std(_he_fan(fan_in, fan_out, mode)), uniform=True,
+                        random_state=random_state)
 
 
 def normal(fan_in: int, fan_out: int, *, std: float = 1.0, random_state: Any = None) -> np.ndarray:

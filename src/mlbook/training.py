@@ -47,30 +47,50 @@ def _is_classification(y: "torch.Tensor") -> bool:  # noqa: F821
     return not y.is_floating_point()
 
 
+def _check_mean_reduction(loss_fn: Callable) -> None:
+    """The helpers weight each batch's loss by its size, which is right for a mean-reduced loss only."""
+    reduction = getattr(loss_fn, "reduction", "mean")
+    if reduction != "mean":
+        raise ValueError(f"the loss function must average over the batch (reduction='mean'), got reduction={reduction!r}")
+
+
+def _accumulator(device: "torch.device") -> "torch.Tensor":  # noqa: F821
+    """A zero on the device for running sums (float64 where the device has it), read once per epoch."""
+    import torch
+
+    return torch.zeros((), dtype=torch.float32 if device.type == "mps" else torch.float64, device=device)
+
+
 def evaluate(model: "torch.nn.Module", loader: Any, loss_fn: Callable | None = None,  # noqa: F821
              device: Any = None) -> dict[str, float]:
-    """Mean loss (and accuracy for class labels) of ``model`` over ``loader``, in eval mode, no grad."""
+    """Mean loss (and accuracy for class labels) of ``model`` over ``loader``, in eval mode, no grad.
+
+    ``loss_fn`` must average over the batch (``reduction="mean"``, the default of torch's losses):
+    each batch's value is weighted by its size. The sums stay on the device until the end.
+    """
     import torch
 
     device = _default_device() if device is None else torch.device(device)
     loss_fn = torch.nn.functional.cross_entropy if loss_fn is None else loss_fn
+    _check_mean_reduction(loss_fn)
     model.eval()
-    total, n, correct, labels, classify = 0.0, 0, 0, 0, False
+    total, correct = _accumulator(device), _accumulator(device)
+    n, labels, classify = 0, 0, False
     with torch.no_grad():
         for xb, yb in loader:
             xb, yb = xb.to(device), yb.to(device)
             out = model(xb)
-            total += float(loss_fn(out, yb)) * len(yb)
+            total += loss_fn(out, yb) * len(yb)
             n += len(yb)
             if _is_classification(yb):
                 classify = True
-                correct += int((out.argmax(dim=1) == yb).sum())
+                correct += (out.argmax(dim=1) == yb).sum()
                 labels += yb.numel()
     if n == 0:
         raise ValueError("the loader yielded no samples")
-    result = {"loss": total / n}
+    result = {"loss": float(total) / n}
     if classify:
-        result["accuracy"] = correct / labels
+        result["accuracy"] = float(correct) / labels
     return result
 
 
@@ -81,16 +101,20 @@ def train_epoch(model: "torch.nn.Module", loader: Any, optimizer: "torch.optim.O
 
     With ``accumulation_steps = k`` the gradients of k consecutive minibatches are summed (each
     loss divided by k) before one optimiser step: k batches of b samples then act as one batch
-    of k·b (for equal batch sizes and no batch-dependent layers).
+    of k·b (for equal batch sizes and no batch-dependent layers). ``loss_fn`` must average over
+    the batch (``reduction="mean"``). The running sums stay on the device, so a GPU is read
+    back once per epoch rather than once per batch.
     """
     import torch
 
     check_positive(accumulation_steps, "accumulation_steps", integer=True)
     device = _default_device() if device is None else torch.device(device)
     loss_fn = torch.nn.functional.cross_entropy if loss_fn is None else loss_fn
+    _check_mean_reduction(loss_fn)
     # region: training loop
     model.train()
-    total, n, correct, labels, classify = 0.0, 0, 0, 0, False
+    total, correct = _accumulator(device), _accumulator(device)  # running sums, kept on the device
+    n, labels, classify = 0, 0, False
     optimizer.zero_grad()
     n_batches = len(loader)
     for i, (xb, yb) in enumerate(loader):
@@ -101,15 +125,15 @@ def train_epoch(model: "torch.nn.Module", loader: Any, optimizer: "torch.optim.O
         if (i + 1) % accumulation_steps == 0 or i + 1 == n_batches:
             optimizer.step()
             optimizer.zero_grad()
-        total += float(loss.detach()) * len(yb)
+        total += loss.detach() * len(yb)
         n += len(yb)
         if _is_classification(yb):
             classify = True
-            correct += int((out.detach().argmax(dim=1) == yb).sum())  # class axis 1, as cross_entropy's
-            labels += yb.numel()                                        # one label per sample or per position
-    result = {"loss": total / n}
+            correct += (out.detach().argmax(dim=1) == yb).sum()  # class axis 1, as cross_entropy's
+            labels += yb.numel()                                   # one label per sample or per position
+    result = {"loss": float(total) / n}  # one read-back from the device per epoch
     if classify:
-        result["accuracy"] = correct / labels
+        result["accuracy"] = float(correct) / labels
     return result
     # endregion
 

@@ -21,8 +21,19 @@ import numpy as np
 # scikit-learn and SciPy are imported where they are used, not here: every module of the package
 # imports this one, and a notebook that never fits an estimator should not pay for loading them.
 
-__all__ = ["NotFittedError", "as_float_array", "as_label_array", "encode_classes", "check_X_y",
+__all__ = ["DivergenceError", "NotFittedError", "as_float_array", "as_label_array", "encode_classes", "check_X_y",
            "check_n_features", "check_is_fitted", "check_positive", "validate_X", "validate_X_y"]
+
+
+class DivergenceError(FloatingPointError, ValueError):
+    """Training diverged: a gradient, an activation or a loss is no longer a finite number.
+
+    Raised by :mod:`mlbook.optim`'s optimisers on a non-finite gradient and by
+    :class:`mlbook.nn.MLP` on a non-finite activation or loss, so that a training loop can tell
+    divergence (``except DivergenceError``) from a bug in its input, which raises a plain
+    ``ValueError`` or ``TypeError``. It subclasses ``ValueError`` as well, for code that caught
+    the earlier error.
+    """
 
 
 def _is_sparse(x: Any) -> bool:

@@ -310,7 +310,8 @@ class Conv2d(Layer):
     def _geometry(self) -> dict[str, tuple[int, int]]:
         return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation}
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
         x = _check_images(x)
         W = self.params["W"]
         if x.shape[1] != W.shape[1]:
@@ -384,7 +385,8 @@ class MaxPool2d(_Pool2d):
     on a tie) and zero to the others: ``∂ max(a)/∂a_i = 1[i = argmax a]``.
     """
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
         x = _check_images(x)
         cols, (N, C, Ho, Wo) = self._windows(x)
         idx = cols.argmax(axis=0)
@@ -410,7 +412,8 @@ class AvgPool2d(_Pool2d):
     its window (inputs shared by overlapping windows receive the sum).
     """
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
         x = _check_images(x)
         cols, (N, C, Ho, Wo) = self._windows(x)
         self.cache = {"x_shape": np.array(x.shape)} if training else {}
@@ -431,7 +434,8 @@ class AvgPool2d(_Pool2d):
 class Flatten(Layer):
     """Reshape ``(N, C, H, W)`` (or any ``(N, ...)``) to ``(N, C·H·W)``, in torch's order."""
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
         x = as_float_array(x, "x")
         if x.ndim < 2:
             raise ValueError(f"x must have a batch axis and at least one more, got shape {x.shape}")

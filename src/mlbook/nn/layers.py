@@ -1,10 +1,14 @@
 """NumPy layers with a hand-written backward pass (chapter 8, sections 2 and 5).
 
-Each layer has ``forward(x, training=True)`` and ``backward(grad_out)``. In training mode
-``forward`` keeps in ``cache`` exactly what ``backward`` will need; in inference mode
-(``training=False``) it keeps nothing. ``backward`` receives ∂L/∂(output), stores the
-gradients of the layer's own parameters in ``grads`` (same keys as ``params``) and returns
-∂L/∂(input). Arrays are batches: rows are samples.
+Each layer has ``forward(x)`` (also reached by calling the layer, ``layer(x)``) and
+``backward(grad_out)``. As in torch, the mode is state: a layer is in training mode after
+construction, ``layer.eval()`` switches it to inference and ``layer.train()`` back, and
+``layer.training`` says which. In training mode ``forward`` keeps in ``cache`` exactly what
+``backward`` will need; in inference mode it keeps nothing, dropout is the identity and batch
+normalisation uses its running statistics. ``forward(x, training=False)`` overrides the mode
+for one call. ``backward`` receives ∂L/∂(output), stores the gradients of the layer's own
+parameters in ``grads`` (same keys as ``params``) and returns ∂L/∂(input). Arrays are batches:
+rows are samples; the activations and dropout work element-wise on arrays of any shape.
 """
 from __future__ import annotations
 
@@ -32,6 +36,15 @@ def check_dropout_probability(p: Any, name: str = "p") -> float:
     return float(p)
 
 
+def resolve_mode(training: Any, state: bool) -> bool:
+    """The mode of one forward call: ``state`` when ``training`` is None, else ``training``."""
+    if training is None:
+        return state
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training must be True, False or None, got {training!r}")
+    return bool(training)
+
+
 class Layer:
     """Base class: no parameters, nothing cached."""
 
@@ -39,11 +52,27 @@ class Layer:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.cache: dict[str, np.ndarray] = {}
+        self.training = True
 
-    def __call__(self, x: Any, *, training: bool = True) -> np.ndarray:
+    def train(self, mode: bool = True) -> "Layer":
+        """Set training mode (``mode=True``) or inference mode (``mode=False``); returns the layer."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"mode must be True or False, got {mode!r}")
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> "Layer":
+        """Set inference mode, as ``train(False)``; returns the layer."""
+        return self.train(False)
+
+    def _mode(self, training: bool | None) -> bool:
+        """The mode of one forward call: the layer's state unless the call overrides it."""
+        return resolve_mode(training, self.training)
+
+    def __call__(self, x: Any, *, training: bool | None = None) -> np.ndarray:
         return self.forward(x, training=training)
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:  # pragma: no cover
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:  # pragma: no cover
@@ -51,7 +80,7 @@ class Layer:
 
     def _need_cache(self) -> None:
         if not self.cache:
-            raise RuntimeError(f"{type(self).__name__}.backward needs a forward(x, training=True) call first")
+            raise RuntimeError(f"{type(self).__name__}.backward needs a forward call in training mode first")
 
     def cached_floats(self) -> int:
         """How many numbers this layer keeps for the backward pass."""
@@ -70,7 +99,8 @@ class Linear(Layer):
     init : str, float or callable, default "torch"
         ``"xavier_uniform"``, ``"xavier_normal"``, ``"he_normal"``, ``"he_uniform"``; ``"torch"``
         for ``U(−1/√n_in, 1/√n_in)`` (PyTorch's default); a float ``s`` for ``N(0, s²)``; or a callable
-        ``f(fan_in, fan_out, random_state=rng)``. The bias starts at zero.
+        ``f(fan_in, fan_out, random_state=rng)``. With ``"torch"`` the bias is drawn from the same
+        ``U(−1/√n_in, 1/√n_in)``, as ``torch.nn.Linear`` does; with every other init it starts at zero.
     random_state : int, Generator or None
 
     Notes
@@ -103,9 +133,15 @@ class Linear(Layer):
             raise TypeError(f"init must be a string, a float std or a callable, got {type(init).__name__}")
         if W.shape != (in_features, out_features):
             raise ValueError(f"init returned shape {W.shape}, expected {(in_features, out_features)}")
-        self.params = {"W": W, "b": np.zeros(out_features)}
+        if init == "torch":
+            a = 1.0 / np.sqrt(in_features)
+            b = rng.uniform(-a, a, size=out_features)
+        else:
+            b = np.zeros(out_features)
+        self.params = {"W": W, "b": b}
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
         x = as_float_array(x, "x", ndim=2)
         W = self.params["W"]
         if x.shape[1] != W.shape[0]:
@@ -127,8 +163,9 @@ class Linear(Layer):
 class ReLU(Layer):
     """``max(0, x)``; derivative 1 where x > 0 and 0 elsewhere (0 at x = 0, as torch)."""
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
+        x = as_float_array(x, "x")
         self.cache = {"mask": x > 0} if training else {}
         return np.maximum(x, 0.0)
 
@@ -140,8 +177,9 @@ class ReLU(Layer):
 class Tanh(Layer):
     """``tanh(x)``; derivative ``1 − tanh(x)²``, computed from the cached output."""
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
-        out = np.tanh(np.asarray(x, dtype=float))
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
+        out = np.tanh(as_float_array(x, "x"))
         self.cache = {"out": out} if training else {}
         return out
 
@@ -153,8 +191,9 @@ class Tanh(Layer):
 class Sigmoid(Layer):
     """``σ(x) = 1 / (1 + e^{−x})``; derivative ``σ(x)(1 − σ(x))`` ≤ 1/4."""
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
+        x = as_float_array(x, "x")
         out = np.exp(-np.logaddexp(0.0, -x))  # stable for large |x|
         self.cache = {"out": out} if training else {}
         return out
@@ -171,8 +210,9 @@ class GELU(Layer):
     Derivative: ``Φ(x) + x φ(x)``.
     """
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
+        x = as_float_array(x, "x")
         cdf = 0.5 * (1.0 + erf(x / np.sqrt(2.0)))
         self.cache = {"x": x, "cdf": cdf} if training else {}
         return x * cdf
@@ -203,8 +243,9 @@ class Dropout(Layer):
         self.p = check_dropout_probability(p, "p")
         self.rng = _init.as_generator(random_state)
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
+        x = as_float_array(x, "x")
         if not training or self.p == 0.0:
             self.cache = {"scale": np.ones_like(x)} if training else {}
             return x
@@ -246,7 +287,8 @@ class BatchNorm1d(Layer):
         self.running_mean = np.zeros(num_features)
         self.running_var = np.ones(num_features)
 
-    def forward(self, x: Any, *, training: bool = True) -> np.ndarray:
+    def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:
+        training = self._mode(training)
         x = as_float_array(x, "x", ndim=2)
         if x.shape[1] != self.running_mean.size:
             raise ValueError(f"x has {x.shape[1]} features, BatchNorm1d expects {self.running_mean.size}")
@@ -287,7 +329,8 @@ class SoftmaxCrossEntropy(Layer):
               \\qquad \\partial L/\\partial o = (p - Y)/n.
     """
 
-    def forward(self, logits: Any, y: Any = None, *, training: bool = True) -> float:  # type: ignore[override]
+    def forward(self, logits: Any, y: Any = None, *, training: bool | None = None) -> float:  # type: ignore[override]
+        training = self._mode(training)
         o = as_float_array(logits, "logits", ndim=2)
         if y is None:
             raise TypeError("SoftmaxCrossEntropy.forward needs the labels: forward(logits, y)")

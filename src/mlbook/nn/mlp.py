@@ -6,8 +6,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import init as _init
-from ..validation import as_float_array, check_positive
-from .layers import GELU, check_dropout_probability, BatchNorm1d, Dropout, Layer, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
+from ..validation import DivergenceError, as_float_array, check_positive
+from .layers import GELU, resolve_mode, check_dropout_probability, BatchNorm1d, Dropout, Layer, Linear, ReLU, Sigmoid, SoftmaxCrossEntropy, Tanh
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "gelu": GELU}
 
@@ -25,13 +25,20 @@ class MLP:
     dropout : float, default 0.0
         Dropout probability after each hidden activation (0: no dropout layer).
     batch_norm : bool, default False
-        Insert :class:`BatchNorm1d` between each hidden Linear layer and its activation.
+        Insert :class:`BatchNorm1d` between each hidden Linear layer and its activation. The
+        Linear layer keeps its bias, although BN's shift β makes it redundant (the batch mean
+        removes it, so its gradient is zero): a few wasted parameters, kept so that the
+        layers match ``nn.Sequential(nn.Linear, nn.BatchNorm1d, ...)`` in torch.
     random_state : int, Generator or None
 
     Attributes
     ----------
     layers : list of Layer
     loss_fn : SoftmaxCrossEntropy
+    training : bool
+        The mode, as in torch: True after construction; :meth:`eval` and :meth:`train` switch it
+        for every layer. ``forward`` and ``loss`` use it; ``predict``, ``predict_proba`` and
+        ``score`` always run in inference mode and ``train_step`` in training mode, whatever it is.
     """
 
     def __init__(self, layer_sizes: Sequence[int], *, activation: str = "relu", init: Any = "torch",
@@ -56,17 +63,40 @@ class MLP:
                 if dropout > 0:
                     self.layers.append(Dropout(dropout, random_state=rng))
         self.loss_fn = SoftmaxCrossEntropy()
+        self.training = True
 
-    def forward(self, X: Any, *, training: bool = True) -> np.ndarray:
-        """Logits of shape (n_samples, n_classes)."""
+    def train(self, mode: bool = True) -> "MLP":
+        """Put every layer in training mode (``mode=True``) or inference mode; returns the network."""
+        for layer in [*self.layers, self.loss_fn]:
+            layer.train(mode)
+        self.training = bool(mode)
+        return self
+
+    def eval(self) -> "MLP":
+        """Inference mode for every layer, as ``train(False)``; returns the network."""
+        return self.train(False)
+
+    def forward(self, X: Any, *, training: bool | None = None) -> np.ndarray:
+        """Logits of shape (n_samples, n_classes), in the network's mode unless ``training`` is given.
+
+        Raises :class:`~mlbook.validation.DivergenceError` if an activation stops being finite.
+        """
+        mode = resolve_mode(training, self.training)
         h = as_float_array(X, "X", ndim=2)
         for layer in self.layers:
-            h = layer.forward(h, training=training)
+            h = layer.forward(h, training=mode)
+            if not np.all(np.isfinite(h)):
+                raise DivergenceError(f"the output of {layer!r} is not finite: the network has diverged")
         return h
 
-    def loss(self, X: Any, y: Any, *, training: bool = True) -> float:
-        """Forward pass and mean cross-entropy against integer labels ``y``."""
-        return self.loss_fn.forward(self.forward(X, training=training), y, training=training)
+    def loss(self, X: Any, y: Any, *, training: bool | None = None) -> float:
+        """Forward pass and mean cross-entropy against integer labels ``y``, in the network's mode
+        unless ``training`` is given."""
+        mode = resolve_mode(training, self.training)
+        value = self.loss_fn.forward(self.forward(X, training=mode), y, training=mode)
+        if not np.isfinite(value):
+            raise DivergenceError(f"the loss is {value}: the network has diverged")
+        return value
 
     def backward(self) -> np.ndarray:
         """Backpropagate from the last ``loss`` call; fills each layer's ``grads``; returns ∂L/∂X."""
@@ -78,6 +108,25 @@ class MLP:
     def parameters(self) -> list[np.ndarray]:
         """The parameter arrays, in layer order (the optimisers update them in place)."""
         return [p for layer in self.layers for p in layer.params.values()]
+
+    def param_groups(self, weight_decay: float) -> list[dict[str, Any]]:
+        """Parameter groups for the optimisers, with weight decay on the Linear weights only.
+
+        Biases and batch normalisation's γ and β get ``weight_decay = 0``: decaying a bias or a
+        scale pulls it towards a value (0) with no special meaning, and does not limit how
+        sharply the network can bend (Goodfellow et al., 2016, §7.1). The groups hold the
+        parameters in the order of :meth:`parameters`, so :meth:`gradients` lines up with them.
+        """
+        check_positive(weight_decay, "weight_decay", strict=False)
+        groups: list[dict[str, Any]] = []
+        for layer in self.layers:
+            for key, p in layer.params.items():
+                wd = float(weight_decay) if isinstance(layer, Linear) and key == "W" else 0.0
+                if groups and groups[-1]["weight_decay"] == wd:
+                    groups[-1]["params"].append(p)
+                else:
+                    groups.append({"params": [p], "weight_decay": wd})
+        return groups
 
     def gradients(self) -> list[np.ndarray]:
         """The gradients of the last ``backward`` call, aligned with :meth:`parameters`."""

@@ -42,8 +42,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     .. math:: w \\leftarrow w + \\eta\\, y\\, x, \\qquad b \\leftarrow b + \\eta\\, y.
 
-    On data separated with margin γ inside a ball of radius R the number of updates is at
-    most (R² + 1)/γ² (Novikoff's bound, with the bias folded into w).
+    Novikoff's bound, with the bias folded into the weights: write x̃ = (x, 1) and w̃ = (w, b).
+    If some unit vector u separates the augmented data with margin γ = min_i y_i u·x̃_i > 0 and
+    R = max_i ‖x_i‖, then ‖x̃_i‖² ≤ R² + 1 and the number of updates is at most (R² + 1)/γ².
+    Written with R̃ = max_i ‖x̃_i‖, the radius of the augmented points, it is the familiar
+    R̃²/γ²; the two forms are the same bound.
     """
 
     def __init__(self, lr: float = 1.0, max_epochs: int = 100, shuffle: bool = False,

@@ -1,9 +1,11 @@
 """The optimisers of deep learning on lists of NumPy arrays, with torch.optim's interface
 and numbers (chapter 8, section 4).
 
-Each optimiser is built from a list of parameter arrays (float, updated *in place*) and
+Each optimiser is built from a list of parameter arrays (float, updated *in place*), or from
+torch's parameter groups (a list of dicts ``{"params": [...], "weight_decay": λ}``), and
 hyper-parameters named as in ``torch.optim``; ``step(grads)`` applies one update from a
-list of gradients aligned with the parameters. With the same hyper-parameters every class
+list of gradients aligned with the parameters. A non-finite gradient raises
+:class:`~mlbook.validation.DivergenceError`. With the same hyper-parameters every class
 reproduces its torch counterpart step for step (tested in float64).
 """
 from __future__ import annotations
@@ -13,9 +15,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..validation import check_positive
+from ..validation import DivergenceError, check_positive
 
-__all__ = ["Optimizer", "SGD", "Momentum", "AdaGrad", "RMSProp", "Adam", "AdamW",
+__all__ = ["DivergenceError", "Optimizer", "SGD", "Momentum", "AdaGrad", "RMSProp", "Adam", "AdamW",
            "step_lr", "cosine_lr", "warmup_cosine_lr"]
 
 
@@ -36,16 +38,26 @@ class Optimizer:
 
     Parameters
     ----------
-    params : list of ndarray
-        Float arrays updated in place by :meth:`step`.
+    params : list of ndarray, or list of dict
+        Float arrays updated in place by :meth:`step`; or parameter groups as in torch,
+        ``[{"params": [w1, w2], "weight_decay": 1e-4}, {"params": [b1, b2], "weight_decay": 0.0}]``,
+        where a group's ``weight_decay`` replaces the optimiser's (the only per-group setting).
+        The gradients passed to :meth:`step` follow the groups' parameters in order.
     lr : float
         Learning rate η (may be changed between steps, e.g. by a schedule).
     weight_decay : float, default 0
-        L2 coefficient λ added to the gradient: g ← g + λ θ (torch's convention).
+        Coefficient λ; :class:`SGD` and the others add λθ to the gradient (L2, torch's
+        convention), :class:`AdamW` shrinks θ directly.
+
+    Attributes
+    ----------
+    decays : list of float
+        The weight decay of each parameter, after the groups are applied.
     """
 
-    def __init__(self, params: Sequence[np.ndarray], lr: float, weight_decay: float = 0.0):
-        params = list(params)
+    def __init__(self, params: Sequence[Any], lr: float, weight_decay: float = 0.0):
+        self.weight_decay = _check_nonneg(weight_decay, "weight_decay")
+        params, self.decays = self._flatten_groups(list(params))
         if not params:
             raise ValueError("the optimiser got an empty parameter list")
         for i, p in enumerate(params):
@@ -55,22 +67,41 @@ class Optimizer:
         check_positive(lr, "lr")
         self.params = params
         self.lr = float(lr)
-        self.weight_decay = _check_nonneg(weight_decay, "weight_decay")
         self.t = 0  # number of steps taken
         self.state: list[dict[str, np.ndarray]] = [{} for _ in params]
 
-    def _grads(self, grads: Sequence[Any]) -> list[np.ndarray]:
+    def _flatten_groups(self, params: list[Any]) -> tuple[list[Any], list[float]]:
+        if not any(isinstance(p, dict) for p in params):
+            return params, [self.weight_decay] * len(params)
+        if not all(isinstance(p, dict) for p in params):
+            raise TypeError("pass either a list of arrays or a list of parameter groups (dicts), not a mix")
+        flat: list[Any] = []
+        decays: list[float] = []
+        for i, group in enumerate(params):
+            unknown = set(group) - {"params", "weight_decay"}
+            if "params" not in group or unknown:
+                raise ValueError(f"parameter group {i} must have a 'params' list and may set 'weight_decay' only; "
+                                 f"got keys {sorted(group)}")
+            members = group["params"]
+            members = [members] if isinstance(members, np.ndarray) else list(members)
+            wd = _check_nonneg(group.get("weight_decay", self.weight_decay), f"weight_decay of group {i}")
+            flat += members
+            decays += [wd] * len(members)
+        return flat, decays
+
+    def _grads(self, grads: Sequence[Any], *, add_l2: bool = True) -> list[np.ndarray]:
+        """Check the gradients against the parameters; add λθ (the L2 term) unless ``add_l2`` is False."""
         grads = list(grads)
         if len(grads) != len(self.params):
             raise ValueError(f"step got {len(grads)} gradients for {len(self.params)} parameters")
         out = []
-        for i, (p, g) in enumerate(zip(self.params, grads)):
+        for i, (p, g, wd) in enumerate(zip(self.params, grads, self.decays)):
             g = np.asarray(g, dtype=p.dtype)
             if g.shape != p.shape:
                 raise ValueError(f"gradient {i} has shape {g.shape}, but its parameter has shape {p.shape}")
             if not np.all(np.isfinite(g)):
-                raise ValueError(f"gradient {i} contains NaN or infinite values")
-            out.append(g + self.weight_decay * p if self.weight_decay else g)
+                raise DivergenceError(f"gradient {i} contains NaN or infinite values: training has diverged")
+            out.append(g + wd * p if add_l2 and wd else g)
         return out
 
     def step(self, grads: Sequence[Any]) -> None:
@@ -83,14 +114,14 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        hp = {k: v for k, v in vars(self).items() if k not in ("params", "state", "t")}
+        hp = {k: v for k, v in vars(self).items() if k not in ("params", "state", "t", "decays")}
         return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in hp.items())})"
 
 
 class SGD(Optimizer):
     """Plain (stochastic) gradient descent: θ ← θ − η g."""
 
-    def __init__(self, params: Sequence[np.ndarray], lr: float = 0.01, weight_decay: float = 0.0):
+    def __init__(self, params: Sequence[Any], lr: float = 0.01, weight_decay: float = 0.0):
         super().__init__(params, lr, weight_decay)
 
     def _update(self, p, g, s):
@@ -107,7 +138,7 @@ class Momentum(Optimizer):
     (τ: ``dampening``). Nesterov uses g_t + β v_t in place of v_t.
     """
 
-    def __init__(self, params: Sequence[np.ndarray], lr: float = 0.01, momentum: float = 0.9,
+    def __init__(self, params: Sequence[Any], lr: float = 0.01, momentum: float = 0.9,
                  dampening: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0):
         super().__init__(params, lr, weight_decay)
         self.momentum = _check_fraction(momentum, "momentum")
@@ -133,7 +164,7 @@ class AdaGrad(Optimizer):
     .. math:: s_t = s_{t-1} + g_t^2, \\qquad \\theta_t = \\theta_{t-1} - \\frac{\\eta}{\\sqrt{s_t} + \\epsilon} g_t
     """
 
-    def __init__(self, params: Sequence[np.ndarray], lr: float = 0.01, lr_decay: float = 0.0,
+    def __init__(self, params: Sequence[Any], lr: float = 0.01, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0, eps: float = 1e-10):
         super().__init__(params, lr, weight_decay)
         self.lr_decay = _check_nonneg(lr_decay, "lr_decay")
@@ -158,7 +189,7 @@ class RMSProp(Optimizer):
               \\theta_t = \\theta_{t-1} - \\frac{\\eta}{\\sqrt{s_t} + \\epsilon} g_t
     """
 
-    def __init__(self, params: Sequence[np.ndarray], lr: float = 0.01, alpha: float = 0.99,
+    def __init__(self, params: Sequence[Any], lr: float = 0.01, alpha: float = 0.99,
                  eps: float = 1e-8, weight_decay: float = 0.0, momentum: float = 0.0):
         super().__init__(params, lr, weight_decay)
         self.alpha = _check_fraction(alpha, "alpha")
@@ -188,7 +219,7 @@ class Adam(Optimizer):
     ``weight_decay`` adds λθ to the gradient (L2); see :class:`AdamW` for the decoupled form.
     """
 
-    def __init__(self, params: Sequence[np.ndarray], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: Sequence[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.0):
         super().__init__(params, lr, weight_decay)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -215,21 +246,24 @@ class AdamW(Adam):
 
     Unlike Adam's L2 term, the decay is not divided by sqrt(v̂): every weight shrinks by the
     same factor.
+
+    Notes
+    -----
+    This is torch's convention, in which the decay is multiplied by the learning rate η, so
+    changing ``lr`` changes the strength of the decay as well. Loshchilov & Hutter write
+    ``θ ← θ − η_t(α m̂/(√v̂ + ε) + λθ)``, with α the base step size and η_t the schedule's
+    multiplier: there the decay follows the schedule but not α.
     """
 
-    def __init__(self, params: Sequence[np.ndarray], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+    def __init__(self, params: Sequence[Any], lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 0.01):
         super().__init__(params, lr, betas, eps, weight_decay)
 
     def step(self, grads: Sequence[Any]) -> None:
-        decay, self.weight_decay = self.weight_decay, 0.0  # keep λθ out of the gradient
-        try:
-            gs = self._grads(grads)
-        finally:
-            self.weight_decay = decay
+        gs = self._grads(grads, add_l2=False)  # the decay acts on θ directly, not through the gradient
         self.t += 1
-        for p, g, s in zip(self.params, gs, self.state):
-            p *= 1 - self.lr * decay
+        for p, g, s, wd in zip(self.params, gs, self.state, self.decays):
+            p *= 1 - self.lr * wd
             self._update(p, g, s)
 
 

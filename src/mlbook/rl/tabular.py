@@ -344,17 +344,25 @@ _PREDICTION_PARAMETERS = r"""
 """
 
 
+def _prediction_state(n_states: int, initial_value: float, random_state: Any, v_true: Any,
+                      mask: Any) -> tuple[np.random.Generator, int, np.ndarray, np.ndarray, list[float] | None]:
+    """What both prediction methods start from: the generator, the first reset's seed, V, the visit
+    counts and, when reference values are given, the error list with the error before any episode."""
+    rng = np.random.default_rng(random_state)
+    seed = int(rng.integers(2**31 - 1))
+    v = np.full(n_states, float(initial_value))
+    visits = np.zeros(n_states, dtype=np.int64)
+    errors = [_rms(v, v_true, mask)] if v_true is not None else None
+    return rng, seed, v, visits, errors
+
+
 def mc_prediction(env: Any, policy: Any, n_episodes: int, *, gamma: float, alpha: Schedule | None = None,
                   random_state: Any = None, max_steps: int = 10_000, v_true: Any = None,
                   initial_value: float = 0.0) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     n_states, cum, n_episodes, gamma, max_steps, v_true, mask = _prediction_setup(
         env, policy, n_episodes, gamma, max_steps, v_true, initial_value)
     alpha_of = _schedule(alpha, _check_alpha, "alpha") if alpha is not None else (lambda n: 1.0 / n)
-    rng = np.random.default_rng(random_state)
-    seed = int(rng.integers(2**31 - 1))
-    v = np.full(n_states, float(initial_value))
-    visits = np.zeros(n_states, dtype=np.int64)
-    errors = [_rms(v, v_true, mask)] if v_true is not None else None
+    rng, seed, v, visits, errors = _prediction_state(n_states, initial_value, random_state, v_true, mask)
     for episode in range(n_episodes):
         states, rewards, _, terminated = _episode(env, cum, rng, seed if episode == 0 else None, max_steps)
         if terminated:                                        # a truncated episode has no complete return
@@ -381,11 +389,7 @@ def td0_prediction(env: Any, policy: Any, n_episodes: int, *, gamma: float, alph
     n_states, cum, n_episodes, gamma, max_steps, v_true, mask = _prediction_setup(
         env, policy, n_episodes, gamma, max_steps, v_true, initial_value)
     alpha_of = _schedule(alpha, _check_alpha, "alpha")
-    rng = np.random.default_rng(random_state)
-    seed = int(rng.integers(2**31 - 1))
-    v = np.full(n_states, float(initial_value))
-    visits = np.zeros(n_states, dtype=np.int64)
-    errors = [_rms(v, v_true, mask)] if v_true is not None else None
+    rng, seed, v, visits, errors = _prediction_state(n_states, initial_value, random_state, v_true, mask)
     for episode in range(n_episodes):
         s, _ = env.reset(seed=seed if episode == 0 else None)
         for _ in range(max_steps):

@@ -131,6 +131,15 @@ def test_parameter_groups_match_torch(make, tmake):
     np.testing.assert_allclose(b, tb.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
+def test_changing_weight_decay_between_steps_acts_on_parameters_without_a_group_decay():
+    w, b = np.ones(2), np.ones(2)
+    opt = SGD([{"params": [w]}, {"params": [b], "weight_decay": 0.0}], lr=0.1, weight_decay=0.0)
+    opt.weight_decay = 0.5
+    opt.step([np.zeros(2), np.zeros(2)])
+    np.testing.assert_allclose(w, 1 - 0.1 * 0.5)       # the optimiser's new decay
+    np.testing.assert_array_equal(b, 1.0)               # the group's own decay stays 0
+
+
 def test_a_bias_in_a_no_decay_group_is_not_shrunk():
     b = np.array([1.0, -2.0])
     AdamW([{"params": [b], "weight_decay": 0.0}], lr=0.1, weight_decay=0.5).step([np.zeros(2)])

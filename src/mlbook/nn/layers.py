@@ -117,12 +117,14 @@ class Linear(Layer):
         check_positive(in_features, "in_features", integer=True)
         check_positive(out_features, "out_features", integer=True)
         rng = _init.as_generator(random_state)
+        b = np.zeros(out_features)
         if callable(init):
             W = np.asarray(init(in_features, out_features, random_state=rng), dtype=float)
         elif isinstance(init, str):
-            if init == "torch":
+            if init == "torch":  # weights, then bias, from U(−1/√n_in, 1/√n_in), as torch.nn.Linear
                 a = 1.0 / np.sqrt(in_features)
                 W = rng.uniform(-a, a, size=(in_features, out_features))
+                b = rng.uniform(-a, a, size=out_features)
             elif init in _INITS:
                 W = _INITS[init](in_features, out_features, random_state=rng)
             else:
@@ -133,11 +135,6 @@ class Linear(Layer):
             raise TypeError(f"init must be a string, a float std or a callable, got {type(init).__name__}")
         if W.shape != (in_features, out_features):
             raise ValueError(f"init returned shape {W.shape}, expected {(in_features, out_features)}")
-        if init == "torch":
-            a = 1.0 / np.sqrt(in_features)
-            b = rng.uniform(-a, a, size=out_features)
-        else:
-            b = np.zeros(out_features)
         self.params = {"W": W, "b": b}
 
     def forward(self, x: Any, *, training: bool | None = None) -> np.ndarray:

@@ -52,12 +52,14 @@ class Optimizer:
     Attributes
     ----------
     decays : list of float
-        The weight decay of each parameter, after the groups are applied.
+        The weight decay of each parameter: its group's, or the optimiser's ``weight_decay`` for a
+        parameter whose group sets none (read at every step, so changing ``weight_decay`` between
+        steps acts, as changing ``lr`` does).
     """
 
     def __init__(self, params: Sequence[Any], lr: float, weight_decay: float = 0.0):
         self.weight_decay = _check_nonneg(weight_decay, "weight_decay")
-        params, self.decays = self._flatten_groups(list(params))
+        params, self._group_decays = self._flatten_groups(list(params))
         if not params:
             raise ValueError("the optimiser got an empty parameter list")
         for i, p in enumerate(params):
@@ -70,13 +72,18 @@ class Optimizer:
         self.t = 0  # number of steps taken
         self.state: list[dict[str, np.ndarray]] = [{} for _ in params]
 
-    def _flatten_groups(self, params: list[Any]) -> tuple[list[Any], list[float]]:
+    @property
+    def decays(self) -> list[float]:
+        return [self.weight_decay if wd is None else wd for wd in self._group_decays]
+
+    def _flatten_groups(self, params: list[Any]) -> tuple[list[Any], list[float | None]]:
+        """The flat parameter list, and each parameter's group decay (None: the optimiser's)."""
         if not any(isinstance(p, dict) for p in params):
-            return params, [self.weight_decay] * len(params)
+            return params, [None] * len(params)
         if not all(isinstance(p, dict) for p in params):
             raise TypeError("pass either a list of arrays or a list of parameter groups (dicts), not a mix")
         flat: list[Any] = []
-        decays: list[float] = []
+        decays: list[float | None] = []
         for i, group in enumerate(params):
             unknown = set(group) - {"params", "weight_decay"}
             if "params" not in group or unknown:
@@ -84,7 +91,8 @@ class Optimizer:
                                  f"got keys {sorted(group)}")
             members = group["params"]
             members = [members] if isinstance(members, np.ndarray) else list(members)
-            wd = _check_nonneg(group.get("weight_decay", self.weight_decay), f"weight_decay of group {i}")
+            wd = (_check_nonneg(group["weight_decay"], f"weight_decay of group {i}")
+                  if "weight_decay" in group else None)
             flat += members
             decays += [wd] * len(members)
         return flat, decays
@@ -114,7 +122,7 @@ class Optimizer:
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        hp = {k: v for k, v in vars(self).items() if k not in ("params", "state", "t", "decays")}
+        hp = {k: v for k, v in vars(self).items() if k not in ("params", "state", "t", "_group_decays")}
         return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in hp.items())})"
 
 
